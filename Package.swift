@@ -1,0 +1,53 @@
+// swift-tools-version:6.0
+// Pledgewatch: commitment-versus-delivery tracking on PostgreSQL (through libpq).
+import PackageDescription
+
+let package = Package(
+    name: "pledgewatch",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "pledgewatch", targets: ["pledgewatch"]),
+        .library(name: "PledgeService", targets: ["PledgeService"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+    ],
+    targets: [
+        // libpq, as the system provides it; nothing else lives here.
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        // The only module that touches libpq.
+        .target(name: "Postgres", dependencies: ["CLibPQ"]),
+        // The domain as values; no I/O.
+        .target(name: "PledgeCore"),
+        // SQL lives here and only here; Schema/ is embedded in the binary.
+        .target(
+            name: "PledgeStore",
+            dependencies: ["Postgres", "PledgeCore", .product(name: "Logging", package: "swift-log")],
+            resources: [.embedInCode("Schema")]
+        ),
+        .target(
+            name: "PledgeService",
+            dependencies: ["PledgeStore", "PledgeCore", "Postgres", .product(name: "Logging", package: "swift-log")]
+        ),
+        .executableTarget(
+            name: "pledgewatch",
+            dependencies: [
+                "PledgeService", "PledgeCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Shared by the test targets: finds the test server, makes throwaway databases.
+        .target(name: "TestSupport", dependencies: ["Postgres", "PledgeStore"], path: "Tests/TestSupport"),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
+        .testTarget(
+            name: "PledgeCoreTests",
+            dependencies: ["PledgeCore", .product(name: "PropertyBased", package: "swift-property-based")]
+        ),
+        .testTarget(name: "PledgeStoreTests", dependencies: ["PledgeStore", "PledgeCore", "TestSupport"]),
+        .testTarget(name: "PledgeServiceTests", dependencies: ["PledgeService", "PledgeStore", "PledgeCore", "TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "Postgres"]),
+    ]
+)

@@ -1,0 +1,18 @@
+/// One forward-only schema file, carried inside the binary.
+public struct Migration: Sendable, Equatable {
+    /// The file name in `Schema/` (`0001_ledger.sql`); the order of application.
+    public let name: String
+    /// The file's SQL text.
+    public let sql: String
+
+    public init(name: String, sql: String) {
+        self.name = name
+        self.sql = sql
+    }
+
+    /// Every file of `Schema/*.sql`, in order. SwiftPM's embedded resources cannot be enumerated at run
+    /// time, so this list is kept by hand; a test fails when a file in `Schema/` is missing from it.
+    public static let all: [Migration] = [
+        Migration(name: "0001_ledger.sql", sql: String(decoding: PackageResources._001_ledger_sql, as: UTF8.self)),
+    ]
+}

@@ -1,0 +1,166 @@
+import CLibPQ
+import Foundation
+
+/// One libpq connection.
+///
+/// Threading rule (as in PostgresClientKit): no more than one thread may operate on a `Connection` at a
+/// time; different connections may be used concurrently. `PostgresClient` enforces this for shared use by
+/// giving each connection its own serial queue. The libpq handle never leaves this type; `close()` is
+/// idempotent and `deinit` calls it.
+public final class Connection: @unchecked Sendable {
+    /// The libpq handle; `nil` once closed.
+    var handle: OpaquePointer?
+    /// Where this connection points, for messages.
+    public let configuration: ConnectionConfiguration
+    /// True between `BEGIN` and `COMMIT`/`ROLLBACK` issued by `withTransaction`.
+    var inTransaction = false
+
+    /// Connects, or throws `.connectionFailed` naming host, port and database (never the password).
+    public init(_ configuration: ConnectionConfiguration = .resolve()) throws {
+        self.configuration = configuration
+        guard let handle = PQconnectdb(configuration.conninfo) else {
+            throw PostgresError(code: .connectionFailed, message: "libpq could not allocate a connection")
+        }
+        guard PQstatus(handle) == CONNECTION_OK else {
+            let reason = ConnectionConfiguration.redact(
+                String(cString: PQerrorMessage(handle)).trimmingCharacters(in: .whitespacesAndNewlines),
+                password: configuration.target.password)
+            PQfinish(handle)
+            throw PostgresError(
+                code: .connectionFailed,
+                message: "could not connect to PostgreSQL at \(configuration.target): \(reason)",
+                hint: "start a server (Scripts/pg start) or set DATABASE_URL / PGHOST and PGPORT")
+        }
+        self.handle = handle
+        // Fixed session settings so values decode the same way whatever the server's defaults are.
+        try executeScript("SET TIME ZONE 'UTC'; SET DateStyle TO 'ISO, YMD'; SET client_encoding TO 'UTF8'")
+    }
+
+    deinit { close() }
+
+    /// Closes the connection; calling it again does nothing.
+    public func close() {
+        if let handle {
+            PQfinish(handle)
+            self.handle = nil
+        }
+    }
+
+    /// False once the connection is closed or libpq has seen it break.
+    public var isUsable: Bool {
+        guard let handle else { return false }
+        return PQstatus(handle) == CONNECTION_OK
+    }
+
+    /// The server process serving this connection.
+    public var backendPID: Int32 { handle.map { PQbackendPID($0) } ?? 0 }
+
+    /// Runs one statement with bound parameters and returns its rows.
+    @discardableResult
+    public func query(_ query: PostgresQuery) throws -> PostgresRows {
+        let result = try send(query)
+        defer { PQclear(result) }
+        return try rows(of: result, for: query)
+    }
+
+    /// Runs one statement and returns the number of rows it affected.
+    @discardableResult
+    public func execute(_ statement: PostgresQuery) throws -> Int {
+        try query(statement).affectedRows
+    }
+
+    /// Runs a script of several statements with no parameters (migration files, fixed session set-up),
+    /// through the simple-query protocol. Never build `script` from values: bind them with `query`.
+    public func executeScript(_ script: String) throws {
+        let handle = try liveHandle()
+        guard let result = PQexec(handle, script) else { throw lostOrFailed("the script could not be sent") }
+        defer { PQclear(result) }
+        let status = PQresultStatus(result)
+        guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_EMPTY_QUERY else {
+            throw error(from: result)
+        }
+    }
+
+    // MARK: - internals shared by the extensions
+
+    func liveHandle() throws -> OpaquePointer {
+        guard let handle else {
+            throw PostgresError(code: .connectionLost, message: "the connection is closed")
+        }
+        guard PQstatus(handle) == CONNECTION_OK else {
+            throw PostgresError(code: .connectionLost, message: "the connection to \(configuration.target) is broken")
+        }
+        return handle
+    }
+
+    /// Sends a statement through `PQexecParams`; the caller owns (and must clear) the result.
+    func send(_ query: PostgresQuery) throws -> OpaquePointer {
+        let handle = try liveHandle()
+        let values = query.bindings.values.map { value in value.flatMap { strdup($0) } }
+        defer { values.forEach { free($0) } }
+        let result: OpaquePointer? = values.map { UnsafePointer($0) }.withUnsafeBufferPointer { valuePointers in
+            query.bindings.typeOIDs.withUnsafeBufferPointer { types in
+                PQexecParams(
+                    handle, query.sql, Int32(values.count), types.baseAddress, valuePointers.baseAddress, nil, nil, 0)
+            }
+        }
+        guard let result else { throw lostOrFailed("the statement could not be sent") }
+        return result
+    }
+
+    func rows(of result: OpaquePointer, for query: PostgresQuery) throws -> PostgresRows {
+        let status = PQresultStatus(result)
+        switch status {
+        case PGRES_TUPLES_OK, PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
+            let fieldCount = Int(PQnfields(result))
+            let columns = (0..<fieldCount).map { String(cString: PQfname(result, Int32($0))) }
+            let rows = (0..<Int(PQntuples(result))).map { row in
+                PostgresRow(
+                    columns: columns,
+                    values: (0..<fieldCount).map { field -> String? in
+                        if PQgetisnull(result, Int32(row), Int32(field)) == 1 { return nil }
+                        return String(cString: PQgetvalue(result, Int32(row), Int32(field)))
+                    })
+            }
+            return PostgresRows(columns: columns, rows: rows, affectedRows: Int(String(cString: PQcmdTuples(result))) ?? 0)
+        case PGRES_COPY_IN, PGRES_COPY_OUT:
+            abandonCopy()
+            throw PostgresError(code: .usage, message: "COPY statements go through copyIn(_:rows:)")
+        default:
+            throw error(from: result)
+        }
+    }
+
+    /// Builds the error for a failed result, telling a broken connection from a refused statement.
+    func error(from result: OpaquePointer) -> PostgresError {
+        func field(_ code: Int32) -> String? {
+            PQresultErrorField(result, code).map { String(cString: $0) }
+        }
+        let sqlState = field(CLibPQ_DIAG_SQLSTATE).map(SQLState.init(rawValue:))
+        let message = field(CLibPQ_DIAG_MESSAGE_PRIMARY) ?? String(cString: PQresultErrorMessage(result))
+        if sqlState == nil, let handle, PQstatus(handle) != CONNECTION_OK {
+            return PostgresError(code: .connectionLost, message: "the connection to \(configuration.target) was lost: \(message)")
+        }
+        return PostgresError(
+            code: .server, sqlState: sqlState, message: message,
+            detail: field(CLibPQ_DIAG_MESSAGE_DETAIL), hint: field(CLibPQ_DIAG_MESSAGE_HINT),
+            constraint: field(CLibPQ_DIAG_CONSTRAINT_NAME), column: field(CLibPQ_DIAG_COLUMN_NAME),
+            table: field(CLibPQ_DIAG_TABLE_NAME))
+    }
+
+    /// The error for a call that returned no result at all.
+    func lostOrFailed(_ what: String) -> PostgresError {
+        let detail = handle.map { String(cString: PQerrorMessage($0)).trimmingCharacters(in: .whitespacesAndNewlines) }
+        if let handle, PQstatus(handle) != CONNECTION_OK {
+            return PostgresError(code: .connectionLost, message: "the connection to \(configuration.target) was lost", detail: detail)
+        }
+        return PostgresError(code: .server, message: what, detail: detail)
+    }
+
+    /// Ends a COPY nobody asked for and drains its results, so the connection is usable again.
+    func abandonCopy() {
+        guard let handle else { return }
+        _ = PQputCopyEnd(handle, "not supported here")
+        while let next = PQgetResult(handle) { PQclear(next) }
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+
+/// A statement and its parameters, written with values inline but sent with every value bound.
+///
+/// ```swift
+/// let query: PostgresQuery = "SELECT title FROM pledge WHERE public_id = \(id) AND announced <= \(date)"
+/// // sql:   SELECT title FROM pledge WHERE public_id = $1 AND announced <= $2
+/// // binds: [id, date]
+/// ```
+/// Interpolating a value always appends a `$n` placeholder and a bind; there is no interpolation that
+/// pastes a value into the text. Identifiers that must vary come from a fixed allow-list through
+/// `PostgresIdentifier`, and the only raw-text escape hatch is the loudly named `init(unsafeSQL:)`.
+public struct PostgresQuery: Sendable, ExpressibleByStringInterpolation, CustomStringConvertible {
+    /// The statement text with `$n` placeholders.
+    public private(set) var sql: String
+    /// The parameters, in placeholder order.
+    public private(set) var bindings: PostgresBindings
+
+    public init(stringLiteral value: StaticString) {
+        sql = value.description
+        bindings = PostgresBindings()
+    }
+
+    public init(stringInterpolation: StringInterpolation) {
+        sql = stringInterpolation.sql
+        bindings = stringInterpolation.bindings
+    }
+
+    /// Statement text from a non-literal string. The name says what reviewers must check: that no
+    /// value ever reaches `sql` this way.
+    public init(unsafeSQL sql: String, bindings: PostgresBindings = PostgresBindings()) {
+        self.sql = sql
+        self.bindings = bindings
+    }
+
+    /// The statement text only; parameters stay out of logs.
+    public var description: String { sql }
+
+    /// Builds the text and the binds together.
+    public struct StringInterpolation: StringInterpolationProtocol {
+        public typealias StringLiteralType = StaticString
+        var sql = ""
+        var bindings = PostgresBindings()
+
+        public init(literalCapacity: Int, interpolationCount: Int) {
+            sql.reserveCapacity(literalCapacity + interpolationCount * 3)
+        }
+
+        public mutating func appendLiteral(_ literal: StaticString) {
+            sql += literal.description
+        }
+
+        /// A bound value: appends `$n`.
+        public mutating func appendInterpolation(_ value: some PostgresEncodable) {
+            bindings.append(value)
+            sql += "$\(bindings.count)"
+        }
+
+        /// An identifier from an allow-list, quoted.
+        public mutating func appendInterpolation(_ identifier: PostgresIdentifier) {
+            sql += identifier.quoted
+        }
+    }
+}
+
+/// An SQL identifier chosen from a fixed set of names known at compile time.
+public struct PostgresIdentifier: Sendable, Hashable {
+    /// The identifier in double quotes, with embedded quotes doubled.
+    public let quoted: String
+
+    /// Only static strings, so no run-time input can become an identifier.
+    public init(_ name: StaticString) {
+        quoted = "\"" + name.description.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// The entry of `allowed` equal to `name`, or `nil`: the way a run-time choice becomes an identifier.
+    public static func choose(_ name: String, from allowed: [PostgresIdentifier]) -> PostgresIdentifier? {
+        allowed.first { $0.quoted == "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+    }
+}
+
+/// Parameter values with their type OIDs, ready for `PQexecParams`.
+public struct PostgresBindings: Sendable {
+    /// Text-format values; `nil` is NULL.
+    public private(set) var values: [String?] = []
+    /// The type OID of each value (0: inferred by the server).
+    public private(set) var typeOIDs: [UInt32] = []
+
+    public init() {}
+
+    public var count: Int { values.count }
+
+    public mutating func append<Value: PostgresEncodable>(_ value: Value) {
+        values.append(value.postgresText)
+        typeOIDs.append(Value.postgresTypeOID)
+    }
+}
