@@ -109,3 +109,15 @@ CREATE TRIGGER delivery_no_update_or_delete
 CREATE TRIGGER delivery_no_truncate
     BEFORE TRUNCATE ON delivery
     FOR EACH STATEMENT EXECUTE FUNCTION delivery_is_append_only();
+
+-- A date from text, or NULL when the text is not a real YYYY-MM-DD date (for validating imports in SQL).
+CREATE FUNCTION pw_try_date(value text) RETURNS date LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN
+    IF value !~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' THEN
+        RETURN NULL;
+    END IF;
+    RETURN value::date;
+EXCEPTION WHEN others THEN
+    RETURN NULL;
+END;
+$$;

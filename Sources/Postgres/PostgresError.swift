@@ -110,4 +110,5 @@ public struct SQLState: RawRepresentable, Sendable, Hashable, CustomStringConver
     public static let adminShutdown = SQLState(rawValue: "57P01")
     public static let insufficientPrivilege = SQLState(rawValue: "42501")
     public static let objectNotInPrerequisiteState = SQLState(rawValue: "55000")
+    public static let undefinedFunction = SQLState(rawValue: "42883")
 }

@@ -1,0 +1,57 @@
+import Foundation
+
+/// The layout of `pledgewatch import deliveries`: a header naming columns, then one delivery a line.
+///
+/// Required columns: `pledge`, `date`, `quantity`. Optional: `currency`, `contributor`, `source`, `note`,
+/// `idempotency_key`. Any other column, or a missing required one, refuses the whole file.
+public struct DeliveryCSV: Sendable {
+    public static let required = ["pledge", "date", "quantity"]
+    public static let optional = ["currency", "contributor", "source", "note", "idempotency_key"]
+    /// The staging order of columns.
+    public static let columns = required + optional
+
+    /// For each staging column, its index in the file (or nil when the file lacks the optional column).
+    let positions: [Int?]
+    let width: Int
+
+    /// Reads the header, or says what is wrong with it.
+    public init(header: CSVReader.Record) throws(InputError) {
+        if let problem = header.problem {
+            throw .invalid(field: "header (line \(header.line))", value: "", expected: "a valid header: \(problem)")
+        }
+        let names = header.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        let unknown = names.filter { !Self.columns.contains($0) }
+        guard unknown.isEmpty else {
+            throw .invalid(
+                field: "header", value: unknown.joined(separator: ","),
+                expected: "only the columns \(Self.columns.joined(separator: ", "))")
+        }
+        let missing = Self.required.filter { !names.contains($0) }
+        guard missing.isEmpty else {
+            throw .invalid(
+                field: "header", value: names.joined(separator: ","),
+                expected: "the required columns \(Self.required.joined(separator: ", ")) (missing: \(missing.joined(separator: ", ")))")
+        }
+        let duplicated = Set(names.filter { name in names.filter { $0 == name }.count > 1 })
+        guard duplicated.isEmpty else {
+            throw .invalid(field: "header", value: duplicated.sorted().joined(separator: ","), expected: "each column once")
+        }
+        positions = Self.columns.map { names.firstIndex(of: $0) }
+        width = names.count
+    }
+
+    /// A data record as staging values (empty optional fields become nil), or the row's problem.
+    public func values(of record: CSVReader.Record) -> Result<[String?], RowProblem> {
+        if let problem = record.problem { return .failure(RowProblem(line: record.line, reason: problem)) }
+        guard record.fields.count == width else {
+            return .failure(
+                RowProblem(line: record.line, reason: "expected \(width) fields as in the header, found \(record.fields.count)"))
+        }
+        return .success(
+            positions.map { position in
+                guard let position else { return nil }
+                let value = record.fields[position].trimmingCharacters(in: .whitespaces)
+                return value.isEmpty ? nil : value
+            })
+    }
+}

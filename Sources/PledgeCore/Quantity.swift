@@ -1,0 +1,48 @@
+import Foundation
+
+/// Exact quantities: parsing user input into `Decimal` without ever passing through `Double`.
+public enum Quantity {
+    /// The most digits a quantity may have before the decimal point (10^24 leaves room for any pledge).
+    public static let maxIntegerDigits = 24
+
+    /// Parses `text` as a positive decimal with at most `scale` decimal places.
+    /// Accepts `1000000`, `1000000.50`, and digit groups with underscores or commas (`1,000,000`).
+    public static func parsePositive(_ text: String, field: String, scale: Int) throws(InputError) -> Decimal {
+        let value = try parse(text, field: field, scale: scale)
+        guard value > 0 else {
+            throw .invalid(field: field, value: text, expected: "a quantity greater than zero")
+        }
+        return value
+    }
+
+    /// Parses a non-negative decimal with at most `scale` decimal places.
+    public static func parse(_ text: String, field: String, scale: Int) throws(InputError) -> Decimal {
+        let cleaned = text.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "_", with: "")
+            .replacingOccurrences(of: ",", with: "")
+        let parts = cleaned.split(separator: ".", omittingEmptySubsequences: false)
+        let isDigits: (Substring) -> Bool = { !$0.isEmpty && $0.allSatisfy { $0.isASCII && $0.isNumber } }
+        guard (1...2).contains(parts.count), isDigits(parts[0]), parts.count == 1 || isDigits(parts[1]) else {
+            if cleaned.hasPrefix("-") {
+                throw .invalid(field: field, value: text, expected: "a quantity greater than zero (corrections are their own command)")
+            }
+            throw .invalid(field: field, value: text, expected: "a decimal number such as 300000 or 1250.50")
+        }
+        let integerDigits = parts[0].drop { $0 == "0" }.count
+        guard integerDigits <= maxIntegerDigits else {
+            throw .invalid(field: field, value: text, expected: "at most \(maxIntegerDigits) digits before the decimal point")
+        }
+        let decimals = parts.count == 2 ? parts[1].count : 0
+        guard decimals <= scale else {
+            throw .invalid(
+                field: field, value: text,
+                expected: scale == 0 ? "a whole number for this unit" : "at most \(scale) decimal places for this unit")
+        }
+        guard let value = Decimal(string: cleaned, locale: Locale(identifier: "en_US_POSIX")) else {
+            throw .invalid(field: field, value: text, expected: "a decimal number")
+        }
+        return value
+    }
+
+    /// Plain decimal text, no grouping, no exponent: what JSON exports and tables show.
+    public static func text(_ value: Decimal) -> String { value.description }
+}

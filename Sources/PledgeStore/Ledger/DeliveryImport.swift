@@ -1,0 +1,151 @@
+import Foundation
+import PledgeCore
+import Postgres
+
+/// Bulk import of deliveries: rows are streamed with COPY into a staging table, validated in SQL, and
+/// moved into the ledger in the same transaction: every row lands or none does.
+///
+/// Idempotent: a row without an `idempotency_key` gets one derived from its content (and its occurrence
+/// number among identical rows of the file), so importing the same file again adds nothing.
+public struct DeliveryImport {
+    let connection: Connection
+
+    public init(_ connection: Connection) { self.connection = connection }
+
+    /// What an import did.
+    public struct Summary: Sendable, Equatable, Codable {
+        public let rows: Int
+        public let added: Int
+        public let alreadyPresent: Int
+    }
+
+    /// Imports the rows `produce` yields. `produce` streams staging rows (in `DeliveryCSV.columns` order, with
+    /// their line numbers) and returns the problems found while parsing; SQL validation adds its own, and all
+    /// of them are reported together, sorted by line.
+    public func run(
+        by actor: String, today: CalendarDate = .today(),
+        _ produce: (_ emit: (Int, [String?]) throws -> Void) throws -> [RowProblem]
+    ) throws -> Summary {
+        try connection.withTransaction { tx in
+            try tx.execute(
+                """
+                CREATE TEMP TABLE import_staging (
+                    line int NOT NULL, pledge text, date text, quantity text, currency text, contributor text,
+                    source text, note text, idempotency_key text
+                ) ON COMMIT DROP
+                """)
+            var parseProblems: [RowProblem] = []
+            try tx.copyIn(
+                """
+                COPY import_staging (line, pledge, date, quantity, currency, contributor, source, note, idempotency_key)
+                FROM STDIN
+                """
+            ) { writer in
+                parseProblems = try produce { line, values in try writer.write([String(line)] + values) }
+            }
+            try tx.execute("ANALYZE import_staging")
+            let problems = (parseProblems + (try validate(tx, today: today))).sorted { $0.line < $1.line }
+            guard problems.isEmpty else { throw InputError.invalidRows(problems) }
+            let rows = try tx.query("SELECT count(*) FROM import_staging").scalar(Int.self)
+            try tx.execute(
+                """
+                INSERT INTO party (name)
+                SELECT DISTINCT contributor FROM import_staging WHERE contributor IS NOT NULL
+                ON CONFLICT (name) DO NOTHING
+                """)
+            let added = try tx.execute(
+                """
+                INSERT INTO delivery (pledge_id, kind, delivered_on, quantity, original_quantity, original_currency,
+                                      fx_rate, contributor_id, source, note, recorded_by, idempotency_key, payload_hash)
+                SELECT v.pledge_id, 'delivery', v.day,
+                       CASE WHEN NOT v.foreign_currency THEN v.amount
+                            WHEN v.fx_base = v.currency THEN round(v.amount * v.rate, v.unit_scale)
+                            ELSE round(v.amount / v.rate, v.unit_scale) END,
+                       CASE WHEN v.foreign_currency THEN v.amount END,
+                       CASE WHEN v.foreign_currency THEN v.currency END,
+                       CASE WHEN v.foreign_currency THEN v.rate END,
+                       c.id, coalesce(v.source, ''), coalesce(v.note, ''), \(actor),
+                       coalesce(v.idempotency_key,
+                                'import:' || encode(sha256(convert_to(v.payload || chr(31) || v.occurrence, 'UTF8')), 'hex')),
+                       encode(sha256(convert_to(v.payload, 'UTF8')), 'hex')
+                FROM import_rows v
+                LEFT JOIN party c ON c.name = v.contributor
+                ORDER BY v.line
+                ON CONFLICT (idempotency_key) DO NOTHING
+                """)
+            // The staging table goes at commit; its view must go first.
+            try tx.execute("DROP VIEW import_rows")
+            return Summary(rows: rows, added: added, alreadyPresent: rows - added)
+        }
+    }
+
+    /// Every bad row with its first problem.
+    private func validate(_ tx: Connection, today: CalendarDate) throws -> [RowProblem] {
+        // A view of the staging rows with their pledge, parsed values and payload, used by both the
+        // validation and the insert.
+        try tx.execute(
+            """
+            CREATE TEMP VIEW import_rows AS
+            SELECT s.*, p.id AS pledge_id, p.unit, p.unit_scale, p.counts_from, p.status,
+                   pw_try_date(s.date) AS day,
+                   CASE WHEN replace(replace(s.quantity, ',', ''), '_', '') ~ '^[0-9]{1,24}(\\.[0-9]+)?$'
+                        THEN replace(replace(s.quantity, ',', ''), '_', '')::numeric END AS amount,
+                   s.currency IS NOT NULL AND s.currency <> p.unit AS foreign_currency,
+                   fx.base AS fx_base, fx.rate,
+                   concat_ws(chr(31), s.pledge, s.date,
+                             trim_scale(CASE WHEN replace(replace(s.quantity, ',', ''), '_', '') ~ '^[0-9]{1,24}(\\.[0-9]+)?$'
+                                             THEN replace(replace(s.quantity, ',', ''), '_', '')::numeric END)::text,
+                             coalesce(s.currency, p.unit), coalesce(s.contributor, ''), coalesce(s.source, ''),
+                             coalesce(s.note, '')) AS payload,
+                   row_number() OVER (PARTITION BY s.pledge, s.date, s.quantity, s.currency, s.contributor, s.source, s.note
+                                      ORDER BY s.line) AS occurrence
+            FROM import_staging s LEFT JOIN pledge p ON p.public_id = s.pledge
+            LEFT JOIN LATERAL (
+                SELECT f.base, f.rate FROM fx_rate f
+                WHERE s.currency IS NOT NULL AND f.rate_on = pw_try_date(s.date)
+                  AND ((f.base = s.currency AND f.quote = p.unit) OR (f.base = p.unit AND f.quote = s.currency))
+                ORDER BY f.base = s.currency DESC LIMIT 1
+            ) fx ON true
+            """)
+        return try tx.query(
+            """
+            SELECT line, reason FROM (
+              SELECT v.line, CASE
+                WHEN v.pledge IS NULL THEN 'pledge: missing'
+                WHEN v.pledge_id IS NULL THEN format('pledge: no pledge %s', quote_literal(left(v.pledge, 80)))
+                WHEN v.status = 'withdrawn' THEN format('pledge: %s is withdrawn', v.pledge)
+                WHEN v.date IS NULL THEN 'date: missing'
+                WHEN v.day IS NULL THEN format('date: %s is not a real calendar date as YYYY-MM-DD', quote_literal(left(v.date, 40)))
+                WHEN v.day < v.counts_from THEN format('date: %s is before %s, when deliveries to %s start counting', v.day, v.counts_from, v.pledge)
+                WHEN v.day > \(today) THEN format('date: %s is later than today (%s)', v.day, \(today))
+                WHEN v.quantity IS NULL THEN 'quantity: missing'
+                WHEN v.amount IS NULL THEN format('quantity: %s is not a positive decimal number such as 300000 or 1250.50', quote_literal(left(v.quantity, 40)))
+                WHEN v.amount <= 0 THEN format('quantity: %s must be greater than zero', v.quantity)
+                WHEN v.currency IS NOT NULL AND v.currency !~ '^[A-Z]{3}$' THEN format('currency: %s is not an ISO 4217 code such as EUR', quote_literal(left(v.currency, 40)))
+                WHEN v.foreign_currency AND v.unit !~ '^[A-Z]{3}$' THEN format('currency: pledge %s is counted in %s, not money', v.pledge, v.unit)
+                WHEN scale(v.amount) > CASE WHEN v.foreign_currency THEN 2 ELSE v.unit_scale END
+                     THEN format('quantity: %s has more decimal places than %s allows (%s)', v.quantity,
+                                 coalesce(v.currency, v.unit), CASE WHEN v.foreign_currency THEN 2 ELSE v.unit_scale END)
+                WHEN v.foreign_currency AND v.rate IS NULL THEN format('currency: no FX rate between %s and %s on %s', v.currency, v.unit, v.day)
+                WHEN length(v.contributor) > 200 THEN 'contributor: longer than 200 characters'
+                WHEN length(v.source) > 2000 THEN 'source: longer than 2000 characters'
+                WHEN length(v.note) > 2000 THEN 'note: longer than 2000 characters'
+                WHEN length(v.idempotency_key) > 200 THEN 'idempotency_key: longer than 200 characters'
+                WHEN v.idempotency_key IS NOT NULL
+                     AND min(v.payload) OVER (PARTITION BY v.idempotency_key) <> max(v.payload) OVER (PARTITION BY v.idempotency_key)
+                     THEN format('idempotency_key: %s is used by other rows of this file with different values', quote_literal(v.idempotency_key))
+                WHEN EXISTS (SELECT 1 FROM delivery d WHERE d.idempotency_key = v.idempotency_key
+                             AND d.payload_hash IS DISTINCT FROM encode(sha256(convert_to(v.payload, 'UTF8')), 'hex'))
+                     THEN format('idempotency_key: %s was already used for a different ledger entry', quote_literal(v.idempotency_key))
+              END AS reason
+              FROM import_rows v
+            ) checked
+            WHERE reason IS NOT NULL
+            ORDER BY line
+            """
+        ).map { row in
+            let (line, reason) = try row.decode((Int, String).self)
+            return RowProblem(line: line, reason: reason)
+        }
+    }
+}

@@ -1,0 +1,52 @@
+import ArgumentParser
+import Foundation
+import PledgeCore
+import PledgeStore
+import Postgres
+
+/// Runs a command body, turning every failure into one clear line on stderr and its documented exit code.
+enum Failure {
+    static let badInput: Int32 = 65
+    static let notFound: Int32 = 66
+    static let conflict: Int32 = 67
+    static let unavailable: Int32 = 69
+    static let busy: Int32 = 75
+    static let schema: Int32 = 78
+
+    static func guarding<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as ExitCode {
+            throw error
+        } catch {
+            let (message, code) = describe(error)
+            FileHandle.standardError.write(Data("pledgewatch: \(message)\n".utf8))
+            throw ExitCode(code)
+        }
+    }
+
+    static func describe(_ error: any Error) -> (String, Int32) {
+        switch error {
+        case let error as InputError:
+            switch error {
+            case .invalid, .invalidRows: return (error.description, badInput)
+            case .notFound: return (error.description, notFound)
+            case .conflict: return (error.description, conflict)
+            }
+        case let error as MigrationError:
+            return (error.description, schema)
+        case let error as PostgresError where error.isConnectionBroken:
+            return ("database unavailable: \(error.message)" + (error.hint.map { " (\($0))" } ?? ""), unavailable)
+        case let error as PostgresError where error.sqlState == .undefinedTable || error.sqlState == .undefinedFunction:
+            return ("the database schema is missing or out of date: run `pledgewatch migrate`", schema)
+        case let error as PostgresError:
+            // Integrity rules the database enforces are the last line of defence: report them as bad input.
+            if error.sqlState?.errorClass == "23" || error.sqlState?.errorClass == "22" {
+                return ("refused by the database: \(error.message)" + (error.detail.map { " — \($0)" } ?? ""), badInput)
+            }
+            return ("database error \(error.sqlState?.rawValue ?? ""): \(error.message)", 1)
+        default:
+            return ("\(error)", 1)
+        }
+    }
+}

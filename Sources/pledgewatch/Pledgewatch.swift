@@ -1,0 +1,31 @@
+import ArgumentParser
+
+/// The `pledgewatch` command line: argument parsing and rendering only.
+@main
+struct Pledgewatch: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pledgewatch",
+        abstract: "Track pledges against deliveries, project shortfalls, alert before deadlines.",
+        discussion: """
+            Connects to PostgreSQL through libpq: --database-url, else DATABASE_URL, else the PG* variables.
+
+            Exit codes:
+              0   success (also when alerts fire)
+              1   unexpected failure
+              64  usage: an unknown option or a missing argument
+              65  bad input: a value is invalid; nothing was written
+              66  not found: no such pledge, entry or file
+              67  conflict: contradicts what is stored (reused idempotency key, withdrawn pledge, …)
+              69  database unavailable
+              75  busy: another run holds the lock (evaluate); try again later
+              78  schema: the database needs `pledgewatch migrate`, or a migration was edited
+
+            Example:
+              pledgewatch migrate && pledgewatch seed && pledgewatch pledge list
+            """,
+        version: "0.1.0",
+        subcommands: [
+            Migrate.self, Seed.self, PledgeCommand.self, DeliveryCommand.self, FXCommand.self, ImportCommand.self,
+        ]
+    )
+}
