@@ -1,0 +1,134 @@
+import Foundation
+import PledgeCore
+import PledgeStore
+import Postgres
+import Testing
+import TestSupport
+
+/// The ledger's integrity rules as the store enforces them.
+@Suite("the delivery ledger")
+struct LedgerIntegrityTests {
+    static let today = CalendarDate(iso: "2026-11-25")!
+
+    func seeded(_ connection: Connection) throws {
+        let pledge = try NewPledge(
+            publicID: "eu-1m-rounds", donor: "European Union", recipient: "Ukraine", title: "1M rounds", category: "military",
+            unit: "rounds", target: "1000000", announced: "2023-03-20", countsFrom: nil, deadline: "2024-03-31",
+            status: "committed", source: "", notes: "")
+        try PledgeRepository(connection).add(pledge, by: "test")
+        let euro = try NewPledge(
+            publicID: "de-8bn-2024", donor: "Germany", recipient: "Ukraine", title: "€8 bn", category: "military",
+            unit: "EUR", target: "8000000000", announced: "2023-11-14", countsFrom: "2024-01-01", deadline: "2024-12-31",
+            status: "committed", source: "", notes: "")
+        try PledgeRepository(connection).add(euro, by: "test")
+    }
+
+    @Test("UPDATE, DELETE and TRUNCATE on the ledger are refused by the database itself")
+    func appendOnly() throws {
+        try ScratchDatabase.with { database in
+            let connection = try database.connect()
+            try seeded(connection)
+            _ = try DeliveryLedger(connection).reportTotal(
+                pledgeID: "eu-1m-rounds", total: "300000", asOf: CalendarDate(iso: "2023-11-14")!, source: "", idempotencyKey: nil,
+                by: "test", today: Self.today)
+            for statement: PostgresQuery in ["UPDATE delivery SET quantity = 1", "DELETE FROM delivery", "TRUNCATE delivery"] {
+                let error = #expect(throws: PostgresError.self) { try connection.execute(statement) }
+                #expect(error?.sqlState == .insufficientPrivilege)
+            }
+            #expect(try DeliveryLedger(connection).delivered(pledgeID: "eu-1m-rounds") == 300_000)
+        }
+    }
+
+    @Test("a reported total is stored as its increment; a lower one, or one dated before the latest entry, is refused")
+    func reportedTotals() throws {
+        try ScratchDatabase.with { database in
+            let connection = try database.connect()
+            try seeded(connection)
+            let ledger = DeliveryLedger(connection)
+            func report(_ total: String, _ date: String) throws -> DeliveryLedger.Recorded {
+                try ledger.reportTotal(
+                    pledgeID: "eu-1m-rounds", total: total, asOf: CalendarDate(iso: date)!, source: "", idempotencyKey: nil, by: "t",
+                    today: Self.today)
+            }
+            #expect(try report("300000", "2023-11-14").quantity == 300_000)
+            #expect(try report("300000", "2023-11-14").created == false)
+            #expect(try report("480000", "2024-01-31").quantity == 180_000)
+            #expect(throws: InputError.self) { try report("470000", "2024-02-15") }
+            #expect(throws: InputError.self) { try report("500000", "2023-12-01") }
+            #expect(try ledger.delivered(pledgeID: "eu-1m-rounds") == 480_000)
+            #expect(try ledger.delivered(pledgeID: "eu-1m-rounds", asOf: CalendarDate(iso: "2023-12-31")!) == 300_000)
+        }
+    }
+
+    @Test("voiding or correcting an earlier report keeps the later reported total true")
+    func correctionsKeepLaterTotals() throws {
+        try ScratchDatabase.with { database in
+            let connection = try database.connect()
+            try seeded(connection)
+            let ledger = DeliveryLedger(connection)
+            let first = try ledger.reportTotal(
+                pledgeID: "eu-1m-rounds", total: "300000", asOf: CalendarDate(iso: "2023-11-14")!, source: "", idempotencyKey: nil,
+                by: "t", today: Self.today)
+            _ = try ledger.reportTotal(
+                pledgeID: "eu-1m-rounds", total: "480000", asOf: CalendarDate(iso: "2024-01-31")!, source: "", idempotencyKey: nil,
+                by: "t", today: Self.today)
+            _ = try ledger.correct(entryID: first.entryID, quantity: "250000", reason: "revised down", by: "t")
+            #expect(try ledger.delivered(pledgeID: "eu-1m-rounds", asOf: CalendarDate(iso: "2023-12-31")!) == 250_000)
+            #expect(try ledger.delivered(pledgeID: "eu-1m-rounds") == 480_000)
+            _ = try ledger.void(entryID: first.entryID, reason: "wrong source", by: "t")
+            #expect(try ledger.delivered(pledgeID: "eu-1m-rounds", asOf: CalendarDate(iso: "2023-12-31")!) == 0)
+            #expect(try ledger.delivered(pledgeID: "eu-1m-rounds") == 480_000)
+            #expect(throws: InputError.conflict("entry #\(first.entryID) was already voided by entry #5")) {
+                try ledger.void(entryID: first.entryID, reason: "again", by: "t")
+            }
+            let entries = try ledger.entries(pledgeID: "eu-1m-rounds")
+            #expect(entries.first { $0.id == first.entryID }?.voidedBy != nil)
+            #expect(entries.count == 6)  // two reports, a correction and a void, each with its compensation
+        }
+    }
+
+    @Test("an amount in another currency converts exactly at that day's rate, stored either way round")
+    func fxConversion() throws {
+        try ScratchDatabase.with { database in
+            let connection = try database.connect()
+            try seeded(connection)
+            let day = CalendarDate(iso: "2024-03-01")!
+            try FXRates(connection).set(base: "EUR", quote: "USD", on: day, rate: Decimal(string: "1.0812")!, source: "ECB")
+            let delivery = try NewDelivery(
+                pledgeID: "de-8bn-2024", date: "2024-03-01", quantity: "108.12", currency: "USD", contributor: nil, source: "",
+                note: "", idempotencyKey: nil)
+            #expect(try DeliveryLedger(connection).record(delivery, by: "t", today: Self.today).quantity == 100)
+            try FXRates(connection).set(base: "GBP", quote: "EUR", on: day, rate: Decimal(string: "1.17")!, source: "")
+            let pounds = try NewDelivery(
+                pledgeID: "de-8bn-2024", date: "2024-03-01", quantity: "100", currency: "GBP", contributor: nil, source: "",
+                note: "", idempotencyKey: nil)
+            #expect(try DeliveryLedger(connection).record(pounds, by: "t", today: Self.today).quantity == 117)
+            let otherDay = try NewDelivery(
+                pledgeID: "de-8bn-2024", date: "2024-03-02", quantity: "100", currency: "USD", contributor: nil, source: "",
+                note: "", idempotencyKey: nil)
+            #expect(throws: InputError.self) { try DeliveryLedger(connection).record(otherDay, by: "t", today: Self.today) }
+        }
+    }
+
+    @Test("amending keeps every revision; the terms in force follow the effective dates")
+    func amendments() throws {
+        try ScratchDatabase.with { database in
+            let connection = try database.connect()
+            try seeded(connection)
+            let repository = PledgeRepository(connection)
+            _ = try repository.amend(
+                "eu-1m-rounds", target: nil, deadline: CalendarDate(iso: "2024-12-31")!, effectiveOn: CalendarDate(iso: "2024-01-31")!,
+                reason: "deadline missed", by: "t")
+            let pledge = try repository.find("eu-1m-rounds")
+            #expect(pledge.terms.count == 2)
+            #expect(pledge.originalTerms.deadline.description == "2024-03-31")
+            #expect(pledge.currentTerms.deadline.description == "2024-12-31")
+            #expect(pledge.terms(on: CalendarDate(iso: "2023-12-01")!).deadline.description == "2024-03-31")
+            #expect(try repository.find("eu-1m-rounds", asOf: CalendarDate(iso: "2023-12-01")!).terms.count == 1)
+            _ = try repository.setStatus("eu-1m-rounds", to: .withdrawn, reason: "test", by: "t")
+            #expect(throws: InputError.self) {
+                try repository.amend("eu-1m-rounds", target: 5, deadline: nil, effectiveOn: CalendarDate(iso: "2024-02-01")!, reason: "x", by: "t")
+            }
+        }
+    }
+}
