@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PledgeCore
+import PledgeService
 import PledgeStore
 import Postgres
 
@@ -33,6 +34,8 @@ enum Failure {
             case .notFound: return (error.description, notFound)
             case .conflict: return (error.description, conflict)
             }
+        case let error as EvaluationBusy:
+            return (error.description, busy)
         case let error as MigrationError:
             return (error.description, schema)
         case let error as PostgresError where error.isConnectionBroken:

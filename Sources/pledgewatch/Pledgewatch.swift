@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import Logging
 
 /// The `pledgewatch` command line: argument parsing and rendering only.
 @main
@@ -26,6 +28,19 @@ struct Pledgewatch: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             Migrate.self, Seed.self, PledgeCommand.self, DeliveryCommand.self, FXCommand.self, ImportCommand.self,
+            Evaluate.self, Check.self, SilenceCommand.self, Notify.self,
         ]
     )
+
+    /// Diagnostics go to stderr through swift-log; only warnings and errors unless PLEDGEWATCH_LOG_LEVEL
+    /// says otherwise, so cron mails only news.
+    static func main() async {
+        let level = ProcessInfo.processInfo.environment["PLEDGEWATCH_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        await main(nil)
+    }
 }

@@ -14,5 +14,8 @@ public struct Migration: Sendable, Equatable {
     /// time, so this list is kept by hand; a test fails when a file in `Schema/` is missing from it.
     public static let all: [Migration] = [
         Migration(name: "0001_ledger.sql", sql: String(decoding: PackageResources._001_ledger_sql, as: UTF8.self)),
+        Migration(
+            name: "0002_assessments_alerts.sql",
+            sql: String(decoding: PackageResources._002_assessments_alerts_sql, as: UTF8.self)),
     ]
 }

@@ -1,0 +1,74 @@
+import Foundation
+
+/// The cumulative delivered series of one pledge, in its unit, corrections applied.
+///
+/// The first point is the assumed anchor: zero on the day deliveries start counting. Each further
+/// point is a day with ledger activity and the cumulative total at the end of that day.
+public struct Timeline: Sendable, Equatable, Codable {
+    public struct Point: Sendable, Equatable, Codable {
+        public let date: CalendarDate
+        public let cumulative: Decimal
+        /// True for the anchor, which nobody reported.
+        public let assumed: Bool
+
+        public init(date: CalendarDate, cumulative: Decimal, assumed: Bool) {
+            self.date = date
+            self.cumulative = cumulative
+            self.assumed = assumed
+        }
+    }
+
+    public let points: [Point]
+
+    /// Builds the series from per-day net changes (the SQL aggregate), anchored at `countsFrom`.
+    /// Days before `countsFrom` are folded into the anchor day; days after `asOf` are ignored.
+    public init(countsFrom: CalendarDate, asOf: CalendarDate, dailyChanges: [(date: CalendarDate, change: Decimal)]) {
+        var points = [Point(date: countsFrom, cumulative: 0, assumed: true)]
+        var total = Decimal(0)
+        for (date, change) in dailyChanges.sorted(by: { $0.date < $1.date }) where date <= asOf {
+            total += change
+            let day = max(date, countsFrom)
+            if day == points[points.count - 1].date, points.count > 1 {
+                points[points.count - 1] = Point(date: day, cumulative: total, assumed: false)
+            } else {
+                points.append(Point(date: day, cumulative: total, assumed: false))
+            }
+        }
+        self.points = points
+    }
+
+    public init(points: [Point]) { self.points = points }
+
+    /// The total delivered at the end of the series.
+    public var delivered: Decimal { points.last?.cumulative ?? 0 }
+
+    /// Reported points (the anchor excluded).
+    public var observations: [Point] { points.filter { !$0.assumed } }
+
+    /// Intervals between consecutive points, anchor included.
+    public var intervals: [Interval] {
+        zip(points, points.dropFirst()).compactMap { start, end in
+            let days = start.date.days(until: end.date)
+            guard days > 0 else { return nil }
+            return Interval(start: start.date, end: end.date, days: days, increment: (end.cumulative - start.cumulative).doubleValue)
+        }
+    }
+
+    /// The last day on which the cumulative total rose.
+    public var lastIncrease: CalendarDate? {
+        Array(zip(points, points.dropFirst())).last { $1.cumulative > $0.cumulative }?.1.date
+    }
+
+    public struct Interval: Sendable, Equatable {
+        public let start: CalendarDate
+        public let end: CalendarDate
+        public let days: Int
+        public let increment: Double
+        public var rate: Double { increment / Double(days) }
+    }
+}
+
+extension Decimal {
+    /// For projections only: quantities themselves stay `Decimal`.
+    public var doubleValue: Double { NSDecimalNumber(decimal: self).doubleValue }
+}

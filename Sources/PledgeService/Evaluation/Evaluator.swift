@@ -1,0 +1,138 @@
+import Foundation
+import Logging
+import PledgeCore
+import PledgeStore
+import Postgres
+
+/// One evaluation: timelines → assessments → alert transitions → outbox, all in one transaction, under an
+/// advisory lock so two runs never overlap (the second gives up at once with `EvaluationBusy`).
+public struct Evaluator {
+    /// The advisory-lock key evaluations serialize on ("pw-eval").
+    public static let lockKey: Int64 = 0x7077_2D65_7661_6C
+    /// Pledges are assessed in batches so memory stays flat however large the ledger grows.
+    static let batchSize = 500
+
+    public let connection: Connection
+    public var policy = AssessmentPolicy()
+    public var machine = AlertStateMachine()
+    /// Where firing/resolved notifications are POSTed; nil: no outbox rows.
+    public var webhookURL: String?
+    public var logger = Logger(label: "pledgewatch.evaluate")
+    /// Wall-clock time of the run (startsAt/endsAt of alerts).
+    public var now = Date()
+
+    public init(connection: Connection) { self.connection = connection }
+
+    /// Evaluates every pledge as of `asOf` (default: today) and returns what changed.
+    public func run(asOf: CalendarDate? = nil) throws -> EvaluationReport {
+        let asOf = asOf ?? CalendarDate.today(now: now)
+        guard try connection.tryAdvisoryLock(Self.lockKey) else { throw EvaluationBusy() }
+        defer { _ = try? connection.advisoryUnlock(Self.lockKey) }
+        let started = ContinuousClock.now
+        let runID = UUID()
+        let report = try connection.withTransaction { tx in
+            try evaluate(on: tx, asOf: asOf, runID: runID)
+        }
+        logger.info("evaluated", metadata: ["pledges": "\(report.assessments.count)", "changes": "\(report.changes.count)", "asOf": "\(asOf)"])
+        return EvaluationReport(
+            runID: runID, asOf: asOf, assessments: report.assessments, changes: report.changes,
+            duration: ContinuousClock.now - started)
+    }
+
+    /// Assessments only: nothing is stored (for `check`, `export` and read-only views).
+    public func assessOnly(asOf: CalendarDate) throws -> [(Pledge, Timeline, Assessment)] {
+        var result: [(Pledge, Timeline, Assessment)] = []
+        let pledges = try PledgeRepository(connection).list(asOf: asOf)
+        for start in stride(from: 0, to: pledges.count, by: Self.batchSize) {
+            let batch = Array(pledges[start..<min(start + Self.batchSize, pledges.count)])
+            let timelines = try TimelineRepository(connection).timelines(for: batch, asOf: asOf)
+            for pledge in batch {
+                let timeline = timelines[pledge.publicID] ?? Timeline(countsFrom: pledge.countsFrom, asOf: asOf, dailyChanges: [])
+                result.append((pledge, timeline, Assessor(policy: policy).assess(pledge: pledge, timeline: timeline, asOf: asOf)))
+            }
+        }
+        return result
+    }
+
+    private func evaluate(on tx: Connection, asOf: CalendarDate, runID: UUID) throws -> (assessments: [Assessment], changes: [EvaluationReport.Change]) {
+        let previous = try AssessmentRepository(tx).latestStatuses()
+        var reader = Evaluator(connection: tx)
+        reader.policy = policy
+        let evaluated = try reader.assessOnly(asOf: asOf)
+        let assessments = evaluated.map { $0.2 }
+        try AssessmentRepository(tx).append(assessments, runID: runID)
+        var changes: [EvaluationReport.Change] = []
+        for a in assessments where previous[a.pledgeID] != a.status {
+            changes.append(.status(pledgeID: a.pledgeID, from: previous[a.pledgeID], to: a.status, reason: a.statusReason))
+        }
+        let alerts = AlertRepository(tx)
+        var stored: [String: AlertRepository.StoredAlert] = [:]
+        for alert in try alerts.all() { stored["\(alert.pledgeID)/\(alert.rule.rawValue)"] = alert }
+        for (pledge, _, assessment) in evaluated {
+            for rule in AlertRule.allCases {
+                let active = assessment.status == rule.status
+                let key = "\(pledge.publicID)/\(rule.rawValue)"
+                guard active || stored[key] != nil else { continue }
+                let labels = rule.labels(pledgeID: pledge.publicID, donor: pledge.donor)
+                var alert = stored[key] ?? AlertRepository.StoredAlert(
+                    fingerprint: AlertRule.fingerprint(labels), pledgeID: pledge.publicID, rule: rule,
+                    machine: .init(), labels: labels, annotations: [:], startsAt: nil, endsAt: nil)
+                let before = alert.machine
+                let (after, notification) = machine.step(before, active: active)
+                guard after != before || active else { continue }
+                alert.machine = after
+                alert.labels = labels
+                if active { alert.annotations = rule.annotations(assessment, title: pledge.title, unit: pledge.unit.code) }
+                if after.state != AlertStateMachine.State.inactive, before.state == AlertStateMachine.State.inactive {
+                    alert.startsAt = now
+                    alert.endsAt = nil
+                }
+                if notification == .resolved { alert.endsAt = now }
+                try alerts.save(alert)
+                guard after.state != before.state || notification != nil else { continue }
+                let silence = try notification == nil ? nil : SilenceRepository(tx).active(pledgeID: pledge.publicID, rule: rule, on: asOf)
+                try alerts.recordTransition(alert, from: before.state, runID: runID, asOf: asOf, notification: notification, silencedBy: silence)
+                changes.append(.alert(pledgeID: pledge.publicID, rule: rule, from: before.state, to: after.state, notification: notification, silenced: silence != nil, summary: alert.annotations["summary"] ?? ""))
+                if let notification, silence == nil {
+                    try announce(alert, notification: notification, on: alerts)
+                }
+            }
+        }
+        return (assessments, changes)
+    }
+
+    private func announce(_ alert: AlertRepository.StoredAlert, notification: AlertStateMachine.Notification, on alerts: AlertRepository) throws {
+        let startsAt = alert.startsAt.map(WebhookPayload.timestamp) ?? WebhookPayload.zeroTime
+        let payload = WebhookPayload(
+            alert: WebhookPayload.Alert(
+                status: notification.rawValue, labels: alert.labels, annotations: alert.annotations, startsAt: startsAt,
+                endsAt: notification == .resolved ? (alert.endsAt.map(WebhookPayload.timestamp) ?? WebhookPayload.zeroTime) : WebhookPayload.zeroTime,
+                generatorURL: "pledgewatch://pledges/\(alert.pledgeID)", fingerprint: alert.fingerprint))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let json = String(decoding: try encoder.encode(payload), as: UTF8.self)
+        try alerts.announce(json)
+        if let webhookURL {
+            try alerts.enqueue(idempotencyKey: "\(alert.fingerprint)-\(notification.rawValue)-\(startsAt)", url: webhookURL, payload: json)
+        }
+    }
+}
+
+/// Another evaluation holds the lock.
+public struct EvaluationBusy: Error, CustomStringConvertible {
+    public var description: String { "another evaluation is running (advisory lock held); nothing done" }
+}
+
+/// What one evaluation found.
+public struct EvaluationReport: Sendable {
+    public enum Change: Sendable, Equatable {
+        case status(pledgeID: String, from: PledgeHealth?, to: PledgeHealth, reason: String)
+        case alert(pledgeID: String, rule: AlertRule, from: AlertStateMachine.State, to: AlertStateMachine.State, notification: AlertStateMachine.Notification?, silenced: Bool, summary: String)
+    }
+
+    public let runID: UUID
+    public let asOf: CalendarDate
+    public let assessments: [Assessment]
+    public let changes: [Change]
+    public let duration: Duration
+}

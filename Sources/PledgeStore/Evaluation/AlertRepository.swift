@@ -1,0 +1,120 @@
+import Foundation
+import PledgeCore
+import Postgres
+
+/// Alert state (one row per pledge × rule), alert history, and the webhook outbox.
+public struct AlertRepository {
+    let connection: Connection
+
+    public init(_ connection: Connection) { self.connection = connection }
+
+    /// An alert as stored.
+    public struct StoredAlert: Sendable, Equatable {
+        public let fingerprint: String
+        public let pledgeID: String
+        public let rule: AlertRule
+        public var machine: AlertStateMachine.Alert
+        public var labels: [String: String]
+        public var annotations: [String: String]
+        public var startsAt: Date?
+        public var endsAt: Date?
+
+        public init(
+            fingerprint: String, pledgeID: String, rule: AlertRule, machine: AlertStateMachine.Alert, labels: [String: String],
+            annotations: [String: String], startsAt: Date?, endsAt: Date?
+        ) {
+            self.fingerprint = fingerprint
+            self.pledgeID = pledgeID
+            self.rule = rule
+            self.machine = machine
+            self.labels = labels
+            self.annotations = annotations
+            self.startsAt = startsAt
+            self.endsAt = endsAt
+        }
+    }
+
+    /// Every alert that is pending or firing, or was ever active, keyed by pledge and rule.
+    public func all(state: AlertStateMachine.State? = nil) throws -> [StoredAlert] {
+        try connection.query(
+            """
+            SELECT a.fingerprint, p.public_id, a.rule, a.state, a.active_count, a.inactive_count, a.labels::text,
+                   a.annotations::text, a.starts_at, a.ends_at
+            FROM alert a JOIN pledge p ON p.id = a.pledge_id
+            WHERE \(state?.rawValue)::text IS NULL OR a.state = \(state?.rawValue)
+            ORDER BY p.public_id, a.rule
+            """
+        ).map { row in
+            let (fingerprint, pledgeID, rule, state, active, inactive, labels, annotations, startsAt, endsAt) = try row.decode(
+                (String, String, String, String, Int, Int, String, String, Date?, Date?).self)
+            return StoredAlert(
+                fingerprint: fingerprint, pledgeID: pledgeID, rule: try AlertRule.parse(rule),
+                machine: AlertStateMachine.Alert(
+                    state: AlertStateMachine.State(rawValue: state) ?? .inactive, activeCount: active, inactiveCount: inactive),
+                labels: Self.decode(labels), annotations: Self.decode(annotations), startsAt: startsAt, endsAt: endsAt)
+        }
+    }
+
+    /// Writes an alert's new state.
+    public func save(_ alert: StoredAlert) throws {
+        try connection.execute(
+            """
+            INSERT INTO alert (fingerprint, pledge_id, rule, state, labels, annotations, active_count, inactive_count,
+                               starts_at, ends_at, updated_at)
+            VALUES (\(alert.fingerprint), (SELECT id FROM pledge WHERE public_id = \(alert.pledgeID)), \(alert.rule.rawValue),
+                    \(alert.machine.state.rawValue), \(Self.encode(alert.labels))::jsonb, \(Self.encode(alert.annotations))::jsonb,
+                    \(alert.machine.activeCount), \(alert.machine.inactiveCount), \(alert.startsAt), \(alert.endsAt), now())
+            ON CONFLICT (fingerprint) DO UPDATE SET
+                state = excluded.state, labels = excluded.labels, annotations = excluded.annotations,
+                active_count = excluded.active_count, inactive_count = excluded.inactive_count,
+                starts_at = excluded.starts_at, ends_at = excluded.ends_at, updated_at = now()
+            """)
+    }
+
+    /// Appends one transition to the alert's history.
+    public func recordTransition(
+        _ alert: StoredAlert, from: AlertStateMachine.State, runID: UUID, asOf: CalendarDate,
+        notification: AlertStateMachine.Notification?, silencedBy: Int?
+    ) throws {
+        try connection.execute(
+            """
+            INSERT INTO alert_event (fingerprint, run_id, as_of, from_state, to_state, notification, silenced_by, annotations)
+            VALUES (\(alert.fingerprint), \(runID), \(asOf), \(from.rawValue), \(alert.machine.state.rawValue),
+                    \(notification?.rawValue), \(silencedBy), \(Self.encode(alert.annotations))::jsonb)
+            """)
+    }
+
+    /// Queues a webhook notification in the current transaction; a repeated key adds nothing.
+    public func enqueue(idempotencyKey: String, url: String, payload: String) throws {
+        try connection.execute(
+            """
+            INSERT INTO outbox (idempotency_key, url, payload) VALUES (\(idempotencyKey), \(url), \(payload)::jsonb)
+            ON CONFLICT (idempotency_key) DO NOTHING
+            """)
+    }
+
+    /// Announces a transition to `LISTEN pledgewatch_alerts` listeners (delivered at commit).
+    public func announce(_ payload: String) throws {
+        try connection.notify("pledgewatch_alerts", payload: payload)
+    }
+
+    /// One alert's history, oldest first.
+    public func history(pledgeID: String) throws -> [(rule: String, from: String, to: String, notification: String?, asOf: CalendarDate, at: Date, silenced: Bool)] {
+        try connection.query(
+            """
+            SELECT a.rule, e.from_state, e.to_state, e.notification, e.as_of, e.at, e.silenced_by IS NOT NULL
+            FROM alert_event e JOIN alert a ON a.fingerprint = e.fingerprint JOIN pledge p ON p.id = a.pledge_id
+            WHERE p.public_id = \(pledgeID) ORDER BY e.id
+            """
+        ).map { row in
+            let v = try row.decode((String, String, String, String?, CalendarDate, Date, Bool).self)
+            return (v.0, v.1, v.2, v.3, v.4, v.5, v.6)
+        }
+    }
+
+    static func encode(_ value: [String: String]) -> String { AssessmentRepository.json(value) }
+
+    static func decode(_ text: String) -> [String: String] {
+        (try? JSONDecoder().decode([String: String].self, from: Data(text.utf8))) ?? [:]
+    }
+}

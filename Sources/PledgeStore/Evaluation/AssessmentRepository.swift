@@ -1,0 +1,72 @@
+import Foundation
+import PledgeCore
+import Postgres
+
+/// The forecast history: every assessment of every evaluation, appended with COPY.
+public struct AssessmentRepository {
+    let connection: Connection
+
+    public init(_ connection: Connection) { self.connection = connection }
+
+    /// Appends one evaluation's assessments.
+    public func append(_ assessments: [Assessment], runID: UUID) throws {
+        let ids = try pledgeRowIDs()
+        try connection.copyIn(
+            """
+            COPY assessment (pledge_id, run_id, as_of, status, status_reason, target, deadline, delivered, remaining,
+                             days_left, required_rate, observed_rate, pace_ratio, total_p10, total_p50, total_p90,
+                             shortfall, probability, completion_p10, completion_p50, completion_p90, method,
+                             alternatives, observations, span_days, grade, grade_reasons)
+            FROM STDIN
+            """
+        ) { writer in
+            for a in assessments {
+                guard let id = ids[a.pledgeID] else { continue }
+                try writer.write([
+                    String(id), runID.uuidString.lowercased(), a.asOf.description, a.status.rawValue, a.statusReason,
+                    a.target.description, a.deadline.description, a.delivered.description, a.remaining.description,
+                    String(a.daysLeft), a.requiredRate.map(Self.number), Self.number(a.observedRate), a.paceRatio.map(Self.number),
+                    Self.number(a.projectedTotal.p10), Self.number(a.projectedTotal.p50), Self.number(a.projectedTotal.p90),
+                    Self.number(a.shortfall), a.probabilityOnTime.map(Self.number), a.completion.p10?.description,
+                    a.completion.p50?.description, a.completion.p90?.description, a.method, Self.json(a.alternatives),
+                    String(a.observations), String(a.spanDays), a.grade.rawValue, Self.json(a.gradeReasons),
+                ])
+            }
+        }
+    }
+
+    /// The latest status recorded for each pledge before this evaluation.
+    public func latestStatuses() throws -> [String: PledgeHealth] {
+        var statuses: [String: PledgeHealth] = [:]
+        for row in try connection.query(
+            """
+            SELECT DISTINCT ON (a.pledge_id) p.public_id, a.status
+            FROM assessment a JOIN pledge p ON p.id = a.pledge_id
+            ORDER BY a.pledge_id, a.id DESC
+            """)
+        {
+            let (id, status) = try row.decode((String, String).self)
+            statuses[id] = PledgeHealth(rawValue: status)
+        }
+        return statuses
+    }
+
+    private func pledgeRowIDs() throws -> [String: Int] {
+        var ids: [String: Int] = [:]
+        for row in try connection.query("SELECT public_id, id FROM pledge") {
+            let (publicID, id) = try row.decode((String, Int).self)
+            ids[publicID] = id
+        }
+        return ids
+    }
+
+    static func number(_ value: Double) -> String {
+        value.isFinite ? "\(value)" : (value > 0 ? "Infinity" : "-Infinity")
+    }
+
+    static func json<T: Encodable>(_ value: T) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return (try? String(decoding: encoder.encode(value), as: UTF8.self)) ?? "null"
+    }
+}
