@@ -1,13 +1,17 @@
 import Foundation
 
-/// The probabilistic method for one to four intervals: a Student-t model of the log delivery rate whose
-/// prior spread shrinks as intervals accrue.
+/// The probabilistic method for one to four intervals: a Student-t model of the log delivery rate.
 ///
-/// ℓ_i = ln r_i, weighted (see `WeightedInterval`); μ = weighted mean; s² = weighted sample variance;
-/// σ² = (ν₀σ₀² + (m−1)s²) / (ν₀ + m − 1); ln r_future ~ Student-t(ν₀ + m − 1; μ, σ·√(1 + 1/m_eff)) with
-/// m_eff = (Σw)² / Σw² the effective number of intervals.
+/// ℓ_i = ln r_i, weighted (see `WeightedInterval`); μ = the weighted mean of ℓ_i;
+/// ln r_future ~ Student-t(ν₀; μ, σ₀·√(1 + 1/m_eff)), with m_eff = (Σw)² / Σw² the effective number of
+/// intervals, so the spread shrinks from σ₀·√2 towards σ₀ as data accrue.
 /// P(on time) = P(r_future ≥ r_req); the total at the deadline is y_n + H·r at the rate's quantiles;
 /// completion is t_n + R / r at the rate's quantiles.
+///
+/// Why the spread does not use the sample variance of these few intervals: with one to three degrees of
+/// freedom it is mostly noise, and letting it in breaks a property users rely on — more delivered would
+/// sometimes *lower* P(on time) (a low rate raised towards the mean narrows the spread). Volatility
+/// measured from the data enters through the block bootstrap once there are enough intervals.
 public struct LogRateModel: ProjectionMethod {
     public let name = "log_rate"
     public init() {}
@@ -16,19 +20,12 @@ public struct LogRateModel: ProjectionMethod {
     public func predictive(_ input: ProjectionInput) -> (mu: Double, scale: Double, t: StudentT)? {
         let weighted = WeightedInterval.weigh(input)
         guard !weighted.isEmpty else { return nil }
-        let m = Double(weighted.count)
         let totalWeight = weighted.reduce(0) { $0 + $1.weight }
         guard totalWeight > 0 else { return nil }
-        let logs = weighted.map { log($0.flooredRate) }
-        let mu = zip(weighted, logs).reduce(0) { $0 + $1.0.weight * $1.1 } / totalWeight
-        let sampleVariance =
-            m > 1 ? zip(weighted, logs).reduce(0) { $0 + $1.0.weight * ($1.1 - mu) * ($1.1 - mu) } / totalWeight * m / (m - 1) : 0
-        let nu0 = input.settings.priorWeight
-        let sigma0 = input.settings.priorSigma
-        let variance = (nu0 * sigma0 * sigma0 + (m - 1) * sampleVariance) / (nu0 + m - 1)
+        let mu = weighted.reduce(0) { $0 + $1.weight * log($1.flooredRate) } / totalWeight
         let effective = totalWeight * totalWeight / weighted.reduce(0) { $0 + $1.weight * $1.weight }
-        let scale = sqrt(variance) * sqrt(1 + 1 / effective)
-        return (mu, scale, StudentT(degreesOfFreedom: nu0 + m - 1))
+        let scale = input.settings.priorSigma * sqrt(1 + 1 / effective)
+        return (mu, scale, StudentT(degreesOfFreedom: input.settings.priorWeight))
     }
 
     public func project(_ input: ProjectionInput) -> Projection {

@@ -36,7 +36,8 @@ public struct ProjectionInput: Sendable {
 public struct ProjectionSettings: Sendable, Equatable, Codable {
     /// Prior spread of the log delivery rate (0.5 ≈ ±65 % in rate at one standard deviation).
     public var priorSigma: Double = 0.5
-    /// How many intervals the prior is worth (ν₀).
+    /// Degrees of freedom of the log-rate model's Student-t (ν₀): heavier tails than a normal, because a
+    /// handful of reports cannot rule out a ramp-up or a collapse.
     public var priorWeight: Double = 4
     /// Recent intervals weigh more: an interval's weight halves for every this many days of age.
     public var recencyHalfLifeDays: Double = 180

@@ -1,0 +1,139 @@
+import Foundation
+import PledgeCore
+import Testing
+
+@Suite("assessor edge cases")
+struct AssessorEdgeCaseTests {
+    typealias Fixture = ProjectionAcceptanceTests
+    static func d(_ text: String) -> CalendarDate { CalendarDate(iso: text)! }
+
+    func assess(_ changes: [(String, Decimal)], asOf: String, pledge: Pledge = Fixture.pledge()) -> Assessment {
+        Assessor().assess(pledge: pledge, timeline: Fixture.timeline(changes, asOf: asOf), asOf: Self.d(asOf))
+    }
+
+    @Test("no deliveries: insufficient data early on, stalled once behind for long enough")
+    func noDeliveries() {
+        let early = assess([], asOf: "2023-04-01")
+        #expect(early.status == .insufficientData)
+        #expect(early.delivered == 0)
+        #expect(early.grade == .d)
+        let late = assess([], asOf: "2023-08-01")
+        #expect(late.status == .stalled)
+    }
+
+    @Test("met before the deadline is met, with P(on time) 1 and no shortfall")
+    func metEarly() {
+        let a = assess([("2023-06-01", 600_000), ("2023-09-01", 400_000)], asOf: "2023-10-01")
+        #expect(a.status == .met)
+        #expect(a.remaining == 0)
+        #expect(a.shortfall == 0)
+        #expect(a.probabilityOnTime == 1)
+    }
+
+    @Test("deadline passed and missed is missed; as-of equal to the deadline counts that day's delivery")
+    func deadlinePassed() {
+        #expect(assess([("2023-11-14", 300_000)], asOf: "2024-04-01").status == .missed)
+        #expect(assess([("2023-11-14", 300_000)], asOf: "2024-03-31").status == .missed)
+        let onTheDay = assess([("2023-11-14", 300_000), ("2024-03-31", 700_000)], asOf: "2024-03-31")
+        #expect(onTheDay.status == .met)
+        #expect(onTheDay.daysLeft == 0)
+    }
+
+    @Test("a delivery after the as-of date is not seen (backtesting)")
+    func backtesting() {
+        let a = assess([("2023-11-14", 300_000), ("2024-01-31", 180_000)], asOf: "2023-12-01")
+        #expect(a.delivered == 300_000)
+    }
+
+    @Test("zero-delivery intervals and reversals keep the forecast finite and pessimistic")
+    func zerosAndReversals() {
+        let a = assess(
+            [("2023-05-01", 100_000), ("2023-06-01", 0), ("2023-07-01", -20_000), ("2023-08-01", 0), ("2023-09-01", 50_000), ("2023-10-01", 0)],
+            asOf: "2023-10-01")
+        #expect(a.delivered == 130_000)
+        #expect(a.method == "block_bootstrap")
+        #expect((a.probabilityOnTime ?? 1) < 0.5)
+        #expect(a.projectedTotal.p50.isFinite)
+        #expect(a.projectedTotal.p90 <= a.projectedTotal.p10)
+    }
+
+    @Test("an amended deadline applies from its effective date")
+    func amendedTerms() {
+        var pledge = Fixture.pledge()
+        pledge.terms.append(
+            PledgeTerms(revision: 2, target: 1_000_000, deadline: Self.d("2024-12-31"), effectiveOn: Self.d("2024-01-31"), reason: "", recordedBy: "t"))
+        let before = assess([("2023-11-14", 300_000)], asOf: "2024-01-30", pledge: pledge)
+        let after = assess([("2023-11-14", 300_000)], asOf: "2024-02-01", pledge: pledge)
+        #expect(before.deadline == Self.d("2024-03-31"))
+        #expect(after.deadline == Self.d("2024-12-31"))
+        #expect((after.probabilityOnTime ?? 0) > (before.probabilityOnTime ?? 1))
+    }
+
+    @Test("figures of 10^12 stay exact where they are quantities, finite where they are projections")
+    func hugeFigures() {
+        let pledge = Fixture.pledge(target: Decimal(string: "5000000000000")!, unit: .currency("EUR"))
+        let a = assess([("2023-06-01", Decimal(string: "1000000000000.55")!)], asOf: "2023-11-14", pledge: pledge)
+        #expect(a.delivered == Decimal(string: "1000000000000.55")!)
+        #expect(a.remaining == Decimal(string: "3999999999999.45")!)
+        #expect(a.projectedTotal.p50.isFinite)
+        #expect((0...1).contains(a.probabilityOnTime ?? -1))
+    }
+
+    @Test("proposed pledges are not binding; withdrawn ones are withdrawn")
+    func notBinding() {
+        #expect(assess([("2023-11-14", 300_000)], asOf: "2023-11-14", pledge: Fixture.pledge(status: .proposed)).status == .notBinding)
+        #expect(assess([("2023-11-14", 300_000)], asOf: "2023-11-14", pledge: Fixture.pledge(status: .withdrawn)).status == .withdrawn)
+    }
+
+    @Test("thresholds are configurable: a lenient policy turns likely_miss into at_risk")
+    func configurableThresholds() {
+        var policy = AssessmentPolicy()
+        policy.likelyMissBelow = 0.01
+        policy.atRiskBelow = 0.9
+        let a = Assessor(policy: policy).assess(
+            pledge: Fixture.pledge(), timeline: Fixture.timeline([("2023-11-14", 300_000)], asOf: "2023-11-14"), asOf: Self.d("2023-11-14"))
+        #expect(a.status == .atRisk)
+    }
+
+    @Test("on pace: a steady pledge well ahead is on_track")
+    func onTrack() {
+        let a = assess([("2023-05-01", 200_000), ("2023-07-01", 250_000), ("2023-09-01", 260_000)], asOf: "2023-09-01")
+        #expect(a.status == .onTrack)
+        #expect((a.paceRatio ?? 0) > 1)
+    }
+}
+
+@Suite("the alert lifecycle")
+struct AlertLifecycleTests {
+    @Test("pending, then firing after two evaluations, resolved after two clear ones; flaps are damped")
+    func lifecycle() {
+        let machine = AlertStateMachine()
+        var alert = AlertStateMachine.Alert()
+        var notifications: [AlertStateMachine.Notification?] = []
+        for active in [true, true, true, false, true, false, false, false] {
+            let (next, note) = machine.step(alert, active: active)
+            alert = next
+            notifications.append(note)
+        }
+        #expect(notifications == [nil, .firing, nil, nil, nil, nil, .resolved, nil])
+        #expect(alert.state == .inactive)
+    }
+
+    @Test("a condition that clears while pending never notifies")
+    func pendingClears() {
+        let machine = AlertStateMachine()
+        let (pending, first) = machine.step(.init(), active: true)
+        let (cleared, second) = machine.step(pending, active: false)
+        #expect(pending.state == .pending)
+        #expect(first == nil && second == nil)
+        #expect(cleared.state == .inactive)
+    }
+
+    @Test("the fingerprint depends on the label set, not on its order")
+    func fingerprint() {
+        let labels = AlertRule.likelyMiss.labels(pledgeID: "eu-1m-rounds", donor: "European Union")
+        #expect(AlertRule.fingerprint(labels) == AlertRule.fingerprint(Dictionary(uniqueKeysWithValues: labels.reversed().map { ($0.key, $0.value) })))
+        #expect(AlertRule.fingerprint(labels) != AlertRule.fingerprint(AlertRule.missed.labels(pledgeID: "eu-1m-rounds", donor: "European Union")))
+        #expect(AlertRule.fingerprint(labels).count == 16)
+    }
+}
