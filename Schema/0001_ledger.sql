@@ -121,3 +121,13 @@ EXCEPTION WHEN others THEN
     RETURN NULL;
 END;
 $$;
+
+-- A quantity from text as the CLI accepts it (digits, optional decimals, `_` anywhere, `,` only between
+-- groups of three digits, at most 24 integer digits), or NULL.
+CREATE FUNCTION pw_quantity(value text) RETURNS numeric LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE
+        WHEN v ~ '^[0-9]{1,24}(\.[0-9]+)?$' THEN v::numeric
+        WHEN v ~ '^[0-9]{1,3}(,[0-9]{3}){1,7}(\.[0-9]+)?$' THEN replace(v, ',', '')::numeric
+    END
+    FROM (SELECT replace(btrim(value), '_', '') AS v) cleaned
+$$;

@@ -36,7 +36,7 @@ public struct ECBRates: Sendable {
     public func rates(of record: CSVReader.Record) -> Result<[Rate], RowProblem> {
         if let problem = record.problem { return .failure(RowProblem(line: record.line, reason: problem)) }
         guard let first = record.fields.first, let date = CalendarDate(iso: first.trimmingCharacters(in: .whitespaces)) else {
-            return .failure(RowProblem(line: record.line, reason: "Date: \(record.fields.first ?? "") is not a date as YYYY-MM-DD"))
+            return .failure(RowProblem(line: record.line, reason: "Date: \(InputError.shorten(record.fields.first ?? "")) is not a date as YYYY-MM-DD"))
         }
         guard record.fields.count <= currencies.count else {
             return .failure(RowProblem(line: record.line, reason: "more fields than the header names"))
@@ -47,7 +47,7 @@ public struct ECBRates: Sendable {
             let value = text.trimmingCharacters(in: .whitespaces)
             if value.isEmpty || value == "N/A" { continue }
             guard let rate = try? Quantity.parse(value, field: quote, scale: 10), rate > 0 else {
-                return .failure(RowProblem(line: record.line, reason: "\(quote): \(value) is not a positive rate"))
+                return .failure(RowProblem(line: record.line, reason: "\(quote): \(InputError.shorten(value)) is not a positive rate"))
             }
             rates.append(Rate(quote: quote, date: date, rate: rate))
         }

@@ -17,8 +17,12 @@ public enum Quantity {
 
     /// Parses a non-negative decimal with at most `scale` decimal places.
     public static func parse(_ text: String, field: String, scale: Int) throws(InputError) -> Decimal {
-        let cleaned = text.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: "_", with: "")
-            .replacingOccurrences(of: ",", with: "")
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        // A comma that does not group thousands is most likely a decimal comma: `1250,50` must not become 125050.
+        guard commasGroupThousands(trimmed) else {
+            throw .invalid(field: field, value: text, expected: "a decimal number such as 300000 or 1250.50 (commas only between groups of three digits)")
+        }
+        let cleaned = trimmed.replacingOccurrences(of: "_", with: "").replacingOccurrences(of: ",", with: "")
         let parts = cleaned.split(separator: ".", omittingEmptySubsequences: false)
         let isDigits: (Substring) -> Bool = { !$0.isEmpty && $0.allSatisfy { $0.isASCII && $0.isNumber } }
         guard (1...2).contains(parts.count), isDigits(parts[0]), parts.count == 1 || isDigits(parts[1]) else {
@@ -41,6 +45,17 @@ public enum Quantity {
             throw .invalid(field: field, value: text, expected: "a decimal number")
         }
         return value
+    }
+
+    /// True when `text` has no comma, or its commas all sit in the integer part between groups of three
+    /// (`1,000,000.50`); digits themselves are checked afterwards.
+    static func commasGroupThousands(_ text: String) -> Bool {
+        guard text.contains(",") else { return true }
+        let integerPart = text.prefix { $0 != "." }
+        guard !text[integerPart.endIndex...].contains(",") else { return false }
+        let groups = integerPart.split(separator: ",", omittingEmptySubsequences: false)
+        let leading = groups[0].drop { $0 == "-" }
+        return (1...3).contains(leading.count) && groups.dropFirst().allSatisfy { $0.count == 3 }
     }
 
     /// Plain decimal text, no grouping, no exponent: what JSON exports and tables show.

@@ -88,13 +88,11 @@ public struct DeliveryImport {
             CREATE TEMP VIEW import_rows AS
             SELECT s.*, p.id AS pledge_id, p.unit, p.unit_scale, p.counts_from, p.status,
                    pw_try_date(s.date) AS day,
-                   CASE WHEN replace(replace(s.quantity, ',', ''), '_', '') ~ '^[0-9]{1,24}(\\.[0-9]+)?$'
-                        THEN replace(replace(s.quantity, ',', ''), '_', '')::numeric END AS amount,
+                   pw_quantity(s.quantity) AS amount,
                    s.currency IS NOT NULL AND s.currency <> p.unit AS foreign_currency,
                    fx.base AS fx_base, fx.rate,
                    concat_ws(chr(31), s.pledge, s.date,
-                             trim_scale(CASE WHEN replace(replace(s.quantity, ',', ''), '_', '') ~ '^[0-9]{1,24}(\\.[0-9]+)?$'
-                                             THEN replace(replace(s.quantity, ',', ''), '_', '')::numeric END)::text,
+                             trim_scale(pw_quantity(s.quantity))::text,
                              coalesce(s.currency, p.unit), coalesce(s.contributor, ''), coalesce(s.source, ''),
                              coalesce(s.note, '')) AS payload,
                    row_number() OVER (PARTITION BY s.pledge, s.date, s.quantity, s.currency, s.contributor, s.source, s.note
@@ -119,7 +117,7 @@ public struct DeliveryImport {
                 WHEN v.day < v.counts_from THEN format('date: %s is before %s, when deliveries to %s start counting', v.day, v.counts_from, v.pledge)
                 WHEN v.day > \(today) THEN format('date: %s is later than today (%s)', v.day, \(today))
                 WHEN v.quantity IS NULL THEN 'quantity: missing'
-                WHEN v.amount IS NULL THEN format('quantity: %s is not a positive decimal number such as 300000 or 1250.50', quote_literal(left(v.quantity, 40)))
+                WHEN v.amount IS NULL THEN format('quantity: %s is not a positive decimal number such as 300000 or 1250.50 (commas only between groups of three digits)', quote_literal(left(v.quantity, 40)))
                 WHEN v.amount <= 0 THEN format('quantity: %s must be greater than zero', v.quantity)
                 WHEN v.currency IS NOT NULL AND v.currency !~ '^[A-Z]{3}$' THEN format('currency: %s is not an ISO 4217 code such as EUR', quote_literal(left(v.currency, 40)))
                 WHEN v.foreign_currency AND v.unit !~ '^[A-Z]{3}$' THEN format('currency: pledge %s is counted in %s, not money', v.pledge, v.unit)
