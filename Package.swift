@@ -13,6 +13,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // libpq, as the system provides it; nothing else lives here.
@@ -27,9 +29,16 @@ let package = Package(
             dependencies: ["Postgres", "PledgeCore", .product(name: "Logging", package: "swift-log")],
             resources: [.embedInCode("Schema")]
         ),
+        // gzip for HTTP responses, from the system's zlib.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(
             name: "PledgeService",
-            dependencies: ["PledgeStore", "PledgeCore", "Postgres", .product(name: "Logging", package: "swift-log")]
+            dependencies: [
+                "PledgeStore", "PledgeCore", "Postgres", "CZlib",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
         ),
         .executableTarget(
             name: "pledgewatch",

@@ -30,7 +30,9 @@ CREATE TABLE assessment (
     observations       integer NOT NULL,
     span_days          integer NOT NULL,
     grade              char(1) NOT NULL CHECK (grade IN ('A', 'B', 'C', 'D')),
-    grade_reasons      jsonb NOT NULL
+    grade_reasons      jsonb NOT NULL,
+    -- The assessment as documents carry it (AssessmentSummary), so exports need no recomputation.
+    summary            jsonb NOT NULL
 );
 CREATE INDEX assessment_pledge_latest ON assessment (pledge_id, id DESC);
 

@@ -77,6 +77,26 @@ public struct FXRates {
         return Quote(base: base, rate: rate)
     }
 
+    /// For every currency with a rate to `reporting` on or before `date` (the latest such rate, either
+    /// direction): units of `reporting` per one unit of that currency.
+    public func conversionRates(to reporting: String, on date: CalendarDate) throws -> [String: Decimal] {
+        var rates: [String: Decimal] = [:]
+        for row in try connection.query(
+            """
+            SELECT DISTINCT ON (currency) currency, rate FROM (
+                SELECT quote AS currency, 1 / rate AS rate, rate_on FROM fx_rate WHERE base = \(reporting) AND rate_on <= \(date)
+                UNION ALL
+                SELECT base AS currency, rate, rate_on FROM fx_rate WHERE quote = \(reporting) AND rate_on <= \(date)
+            ) candidates
+            ORDER BY currency, rate_on DESC
+            """)
+        {
+            let (currency, rate) = try row.decode((String, Decimal).self)
+            rates[currency.trimmingCharacters(in: .whitespaces)] = rate
+        }
+        return rates
+    }
+
     /// Stored rates, newest first, optionally for one currency.
     public func list(currency: String? = nil, limit: Int = 100) throws -> [Rate] {
         try connection.query(

@@ -46,7 +46,8 @@ public struct PledgeRepository {
         }
     }
 
-    /// Every pledge, ordered by public id; terms effective after `asOf` are left out.
+    /// Every pledge, ordered by public id; with `asOf`, pledges announced later and terms effective later
+    /// are left out.
     public func list(asOf: CalendarDate? = nil) throws -> [Pledge] {
         try load(publicID: nil, asOf: asOf)
     }
@@ -70,6 +71,7 @@ public struct PledgeRepository {
             JOIN pledge_terms t ON t.pledge_id = p.id
             WHERE (\(publicID)::text IS NULL OR p.public_id = \(publicID))
               AND (\(asOf)::date IS NULL OR t.revision = 1 OR t.effective_on <= \(asOf))
+              AND (\(asOf)::date IS NULL OR p.announced_on <= \(asOf))
             ORDER BY p.public_id, t.revision
             """)
         var pledges: [Pledge] = []

@@ -32,6 +32,9 @@ public final class Connection: @unchecked Sendable {
                 hint: "start a server (Scripts/pg start) or set DATABASE_URL / PGHOST and PGPORT")
         }
         self.handle = handle
+        // Server notices ("relation already exists, skipping") would otherwise be printed on stderr by
+        // libpq, and cron mails stderr. Library code never prints: drop them.
+        PQsetNoticeProcessor(handle, { _, _ in }, nil)
         // Fixed session settings so values decode the same way whatever the server's defaults are.
         try executeScript("SET TIME ZONE 'UTC'; SET DateStyle TO 'ISO, YMD'; SET client_encoding TO 'UTF8'")
     }

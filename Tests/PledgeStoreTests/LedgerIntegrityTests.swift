@@ -132,3 +132,27 @@ struct LedgerIntegrityTests {
         }
     }
 }
+
+@Suite("corrections and later reports")
+struct CorrectionsBeforeReportsTests {
+    @Test("voiding a delivery that a later reported total includes keeps that total true")
+    func voidDeliveryBeforeReport() throws {
+        try ScratchDatabase.with { database in
+            let connection = try database.connect()
+            try LedgerIntegrityTests().seeded(connection)
+            let ledger = DeliveryLedger(connection)
+            let today = LedgerIntegrityTests.today
+            _ = try ledger.reportTotal(
+                pledgeID: "eu-1m-rounds", total: "300000", asOf: CalendarDate(iso: "2023-11-14")!, source: "", idempotencyKey: nil, by: "t", today: today)
+            let delivery = try ledger.record(
+                try NewDelivery(
+                    pledgeID: "eu-1m-rounds", date: "2024-01-05", quantity: "5000", currency: nil, contributor: nil, source: "", note: "",
+                    idempotencyKey: nil), by: "t", today: today)
+            _ = try ledger.reportTotal(
+                pledgeID: "eu-1m-rounds", total: "500000", asOf: CalendarDate(iso: "2024-02-01")!, source: "", idempotencyKey: nil, by: "t", today: today)
+            _ = try ledger.void(entryID: delivery.entryID, reason: "duplicate", by: "t")
+            #expect(try ledger.delivered(pledgeID: "eu-1m-rounds", asOf: CalendarDate(iso: "2024-01-31")!) == 300_000)
+            #expect(try ledger.delivered(pledgeID: "eu-1m-rounds") == 500_000)
+        }
+    }
+}

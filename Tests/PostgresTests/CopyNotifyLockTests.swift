@@ -82,8 +82,11 @@ struct CopyNotifyLockTests {
             #expect(try first.tryAdvisoryLock(42))
             #expect(try first.advisoryUnlock(42))
             #expect(try second!.tryAdvisoryLock(43))
-            second = nil  // deinit closes the session, which releases its locks
-            #expect(try first.tryAdvisoryLock(43))
+            second = nil  // deinit closes the session, which releases its locks as the backend exits
+            // The backend exits asynchronously: wait for the lock (bounded by lock_timeout), never sleep.
+            try first.execute("SET lock_timeout = '10s'")
+            try first.advisoryLock(43)
+            #expect(try first.advisoryUnlock(43))
         }
     }
 }

@@ -6,6 +6,12 @@ public struct CommandResult: Sendable, CustomStringConvertible {
     public let stdout: String
     public let stderr: String
     public var description: String { "exit \(status)\nstdout:\n\(stdout)\nstderr:\n\(stderr)" }
+
+    public init(status: Int32, stdout: String, stderr: String) {
+        self.status = status
+        self.stdout = stdout
+        self.stderr = stderr
+    }
 }
 
 public enum Pledgewatch {

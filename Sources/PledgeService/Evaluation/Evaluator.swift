@@ -60,7 +60,9 @@ public struct Evaluator {
         reader.policy = policy
         let evaluated = try reader.assessOnly(asOf: asOf)
         let assessments = evaluated.map { $0.2 }
-        try AssessmentRepository(tx).append(assessments, runID: runID)
+        let scales = Dictionary(evaluated.map { ($0.0.publicID, $0.0.unit.scale) }, uniquingKeysWith: { first, _ in first })
+        try AssessmentRepository(tx).append(assessments, scales: scales, runID: runID)
+        try tx.notify("pledgewatch_evaluated", payload: runID.uuidString.lowercased())
         var changes: [EvaluationReport.Change] = []
         for a in assessments where previous[a.pledgeID] != a.status {
             changes.append(.status(pledgeID: a.pledgeID, from: previous[a.pledgeID], to: a.status, reason: a.statusReason))

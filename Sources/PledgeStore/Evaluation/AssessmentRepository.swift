@@ -9,14 +9,14 @@ public struct AssessmentRepository {
     public init(_ connection: Connection) { self.connection = connection }
 
     /// Appends one evaluation's assessments.
-    public func append(_ assessments: [Assessment], runID: UUID) throws {
+    public func append(_ assessments: [Assessment], scales: [String: Int], runID: UUID) throws {
         let ids = try pledgeRowIDs()
         try connection.copyIn(
             """
             COPY assessment (pledge_id, run_id, as_of, status, status_reason, target, deadline, delivered, remaining,
                              days_left, required_rate, observed_rate, pace_ratio, total_p10, total_p50, total_p90,
                              shortfall, probability, completion_p10, completion_p50, completion_p90, method,
-                             alternatives, observations, span_days, grade, grade_reasons)
+                             alternatives, observations, span_days, grade, grade_reasons, summary)
             FROM STDIN
             """
         ) { writer in
@@ -30,9 +30,43 @@ public struct AssessmentRepository {
                     Self.number(a.shortfall), a.probabilityOnTime.map(Self.number), a.completion.p10?.description,
                     a.completion.p50?.description, a.completion.p90?.description, a.method, Self.json(a.alternatives),
                     String(a.observations), String(a.spanDays), a.grade.rawValue, Self.json(a.gradeReasons),
+                    Self.json(AssessmentSummary(a, scale: scales[a.pledgeID] ?? 0)),
                 ])
             }
         }
+    }
+
+    /// The latest evaluation run: its as-of date and when it ran; nil before the first evaluation.
+    public func latestRun() throws -> (runID: UUID, asOf: CalendarDate, evaluatedAt: Date)? {
+        guard let row = try connection.query(
+            "SELECT run_id, as_of, evaluated_at FROM assessment ORDER BY id DESC LIMIT 1"
+        ).first else { return nil }
+        let (runID, asOf, evaluatedAt) = try row.decode((UUID, CalendarDate, Date).self)
+        return (runID, asOf, evaluatedAt)
+    }
+
+    /// The assessments of one run, as documents carry them, keyed by pledge.
+    public func summaries(runID: UUID) throws -> [String: AssessmentSummary] {
+        var result: [String: AssessmentSummary] = [:]
+        let decoder = JSONDecoder()
+        for row in try connection.query(
+            "SELECT p.public_id, a.summary::text FROM assessment a JOIN pledge p ON p.id = a.pledge_id WHERE a.run_id = \(runID)")
+        {
+            let (id, json) = try row.decode((String, String).self)
+            result[id] = try decoder.decode(AssessmentSummary.self, from: Data(json.utf8))
+        }
+        return result
+    }
+
+    /// One pledge's assessment history, newest first.
+    public func history(pledgeID: String, limit: Int = 100) throws -> [AssessmentSummary] {
+        let decoder = JSONDecoder()
+        return try connection.query(
+            """
+            SELECT a.summary::text FROM assessment a JOIN pledge p ON p.id = a.pledge_id
+            WHERE p.public_id = \(pledgeID) ORDER BY a.id DESC LIMIT \(limit)
+            """
+        ).map { try decoder.decode(AssessmentSummary.self, from: Data(try $0.decode(String.self, at: 0).utf8)) }
     }
 
     /// The latest status recorded for each pledge before this evaluation.

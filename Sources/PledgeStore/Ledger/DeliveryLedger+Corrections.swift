@@ -4,8 +4,8 @@ import Postgres
 
 /// Voids and corrections: new entries that point at the entry they change; the original stays.
 extension DeliveryLedger {
-    /// Reverses an entry (its net quantity, corrections included). Voiding a reported total that a later
-    /// report follows also adds the difference back at that later report, so the later total stays true.
+    /// Reverses an entry (its net quantity, corrections included). When a later reported total follows the
+    /// entry, the difference is added back at that report, so the total it states stays true.
     public func void(entryID: Int, reason: String, by actor: String) throws -> [Int] {
         try connection.withTransaction { tx in
             let entry = try CorrectableEntry.lock(entryID, on: tx)
@@ -18,7 +18,8 @@ extension DeliveryLedger {
                     """
                 ).scalar(Int.self)
             ]
-            if entry.kind == .report, entry.net != 0, let next = try entry.nextReport(on: tx) {
+            // A later reported total stays true: what this entry no longer contributes shows up there.
+            if entry.net != 0, let next = try entry.nextReport(on: tx) {
                 created.append(
                     try compensate(next: next, by: entry.net, reason: "keeps report #\(next.id)'s total after voiding #\(entry.id): \(reason)", actor: actor, on: tx))
             }
@@ -27,7 +28,8 @@ extension DeliveryLedger {
     }
 
     /// Replaces an entry's quantity: for a delivery, the new quantity; for a reported total, the corrected
-    /// total. Appends the difference as a correction entry.
+    /// total. Appends the difference as a correction entry (and its opposite at the next reported total, if
+    /// any, which stays true).
     public func correct(entryID: Int, quantity text: String, reason: String, by actor: String) throws -> [Int] {
         try connection.withTransaction { tx in
             let entry = try CorrectableEntry.lock(entryID, on: tx)
@@ -63,7 +65,7 @@ extension DeliveryLedger {
                     """
                 ).scalar(Int.self)
             ]
-            if entry.kind == .report, let next = try entry.nextReport(on: tx) {
+            if let next = try entry.nextReport(on: tx) {
                 created.append(
                     try compensate(next: next, by: -delta, reason: "keeps report #\(next.id)'s total after correcting #\(entry.id): \(reason)", actor: actor, on: tx))
             }

@@ -1,0 +1,104 @@
+import Foundation
+
+/// The exported dashboard, `pledgewatch/v1`: described exactly by `Schema/dashboard.schema.json`.
+///
+/// Quantities and money are decimal strings with their unit or currency; timestamps RFC 3339 UTC; dates
+/// YYYY-MM-DD; pledges ordered by id and alerts by pledge then rule, so two exports of the same state are
+/// byte-identical (encode with `DashboardDocument.encoder`). Within v1, changes are additive only.
+public struct DashboardDocument: Sendable, Codable, Equatable {
+    public static let apiVersion = "pledgewatch/v1"
+
+    public var apiVersion = Self.apiVersion
+    public var kind = "Dashboard"
+    /// When the state shown was produced: the evaluation run's time, or the latest ledger change.
+    public var generatedAt: String
+    public var asOf: String
+    public var reportingCurrency: String
+    public var summary: Summary
+    public var pledges: [PledgeEntry]
+    public var alerts: [AlertEntry]
+
+    public struct Money: Sendable, Codable, Equatable {
+        public let amount: String
+        public let currency: String
+    }
+
+    public struct Total: Sendable, Codable, Equatable {
+        /// The donor's name, or the category.
+        public let key: String
+        public let pledges: Int
+        public let pledged: Money
+        public let delivered: Money
+    }
+
+    public struct Summary: Sendable, Codable, Equatable {
+        public let pledges: Int
+        /// Every status, with zeros, so readers need no defaults.
+        public let byStatus: [String: Int]
+        /// Money pledges only, converted at the as-of date's rates.
+        public let byDonor: [Total]
+        public let byCategory: [Total]
+        /// Money pledges whose currency had no rate to the reporting currency on or before the as-of date.
+        public let unconverted: [String]
+        public let firingAlerts: Int
+        public let pendingAlerts: Int
+    }
+
+    public struct Terms: Sendable, Codable, Equatable {
+        public let revision: Int
+        public let target: String
+        public let deadline: String
+        public let effectiveOn: String
+    }
+
+    public struct TimelinePoint: Sendable, Codable, Equatable {
+        public let date: String
+        public let cumulative: String
+        public let assumed: Bool
+    }
+
+    public struct PledgeEntry: Sendable, Codable, Equatable {
+        public let id: String
+        public let donor: String
+        public let recipient: String
+        public let title: String
+        public let category: String
+        public let unit: String
+        /// `count` or `currency`.
+        public let unitKind: String
+        /// proposed, committed or withdrawn.
+        public let commitment: String
+        /// The assessed health (met, on_track, …).
+        public let status: String
+        public let announcedOn: String
+        public let countsFrom: String
+        public let source: String
+        public let originalTerms: Terms
+        public let currentTerms: Terms
+        public let assessment: AssessmentSummary
+        /// Burn-up chart points: the cumulative total after each day with ledger activity.
+        public let timeline: [TimelinePoint]
+        /// Fingerprints of this pledge's pending and firing alerts.
+        public let openAlerts: [String]
+    }
+
+    /// An alert in the Alertmanager shape (as in the webhook v4 payload), plus its state.
+    public struct AlertEntry: Sendable, Codable, Equatable {
+        /// `pending` or `firing`.
+        public let status: String
+        public let labels: [String: String]
+        public let annotations: [String: String]
+        public let startsAt: String
+        public let endsAt: String
+        public let generatorURL: String
+        public let fingerprint: String
+        public let silenced: Bool
+    }
+
+    /// Sorted keys, pretty-printed (readable diffs), no escaped slashes.
+    public static var encoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        return encoder
+    }
+}

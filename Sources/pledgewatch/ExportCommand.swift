@@ -1,0 +1,45 @@
+import ArgumentParser
+import Foundation
+import PledgeCore
+import PledgeService
+
+struct Export: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write the dashboard JSON (pledgewatch/v1) to stdout or, atomically, to a file.",
+        discussion: """
+            Without --as-of it shows the latest evaluation (cron: `evaluate` then `export`); with --as-of it
+            assesses every pledge as of that day without storing anything. The same state always gives the
+            same bytes. The document is described by Schema/dashboard.schema.json.
+
+            Examples:
+              pledgewatch export --out /var/www/pledgewatch/dashboard.json
+              pledgewatch export --as-of 2023-11-14 --pledge eu-1m-rounds
+              pledgewatch export --donor Germany --reporting-currency USD
+            """)
+
+    @Option(help: "Write here (atomically: temporary file, fsync, rename) instead of stdout.") var out: String?
+    @Option(name: .customLong("as-of"), help: "Assess as of this day instead of showing the latest evaluation.") var asOf: String?
+    @Option(name: .customLong("pledge"), help: "Only this pledge (repeatable).") var pledges: [String] = []
+    @Option(name: .customLong("donor"), help: "Only this donor's pledges (repeatable).") var donors: [String] = []
+    @Option(name: .customLong("reporting-currency"), help: "Currency of the money totals.") var reportingCurrency = "EUR"
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() throws {
+        try Failure.guarding {
+            guard case .currency(let currency) = try PledgeUnit.parse(reportingCurrency, field: "reporting-currency") else {
+                throw InputError.invalid(field: "reporting-currency", value: reportingCurrency, expected: "an ISO 4217 code such as EUR")
+            }
+            var service = DashboardService(connection: try connection.connect())
+            service.reportingCurrency = currency
+            let filter = DashboardService.Filter(
+                pledgeIDs: try pledges.map { id throws(InputError) in try PledgeID.validate(id) }, donors: donors)
+            let date = try asOf.map { text throws(InputError) in try CalendarDate.parse(text, field: "as-of") }
+            let data = try DashboardService.render(try service.document(asOf: date, filter: filter))
+            if let out {
+                try AtomicFile.write(data, to: out)
+            } else {
+                FileHandle.standardOutput.write(data)
+            }
+        }
+    }
+}

@@ -1,0 +1,204 @@
+import Testing
+import TestSupport
+
+/// One refused command: what an administrator typed, the exit code it must get, and what stderr must name.
+struct BadInput: Sendable, CustomTestStringConvertible {
+    let name: String
+    let arguments: [String]
+    let status: Int32
+    /// The field and the value, as stderr must mention them.
+    let mentions: [String]
+
+    var testDescription: String { name }
+
+    static let dayAfterTomorrow = isoDate(daysFromNow: 2)
+
+    static let cases: [BadInput] = [
+        BadInput(
+            name: "a delivery to an unknown pledge id", arguments: record("no-such-pledge", quantity: "5", on: "2024-01-05"),
+            status: 66, mentions: ["pledge", "no-such-pledge"]),
+        BadInput(
+            name: "showing an unknown pledge id", arguments: ["pledge", "show", "no-such-pledge"],
+            status: 66, mentions: ["pledge", "no-such-pledge"]),
+        BadInput(
+            name: "amending an unknown pledge id",
+            arguments: ["pledge", "amend", "no-such-pledge", "--target", "5", "--reason", "typo"],
+            status: 66, mentions: ["pledge", "no-such-pledge"]),
+        BadInput(
+            name: "a report for an unknown pledge id",
+            arguments: ["delivery", "report-total", "no-such-pledge", "--total", "5", "--as-of", "2024-01-05"],
+            status: 66, mentions: ["pledge", "no-such-pledge"]),
+        BadInput(
+            name: "a zero quantity", arguments: record("eu-1m-rounds", quantity: "0", on: "2024-01-05"),
+            status: 65, mentions: ["quantity", "\"0\""]),
+        BadInput(
+            name: "a negative quantity", arguments: record("eu-1m-rounds", quantity: "-5", on: "2024-01-05"),
+            status: 65, mentions: ["quantity", "-5"]),
+        BadInput(
+            name: "a non-numeric quantity", arguments: record("eu-1m-rounds", quantity: "lots", on: "2024-01-05"),
+            status: 65, mentions: ["quantity", "lots"]),
+        BadInput(
+            name: "a number with a thousands separator in the wrong place and a letter",
+            arguments: record("eu-1m-rounds", quantity: "1.000,5e3", on: "2024-01-05"),
+            status: 65, mentions: ["quantity", "1.000,5e3"]),
+        BadInput(
+            name: "1.5 rounds (whole items only)", arguments: record("eu-1m-rounds", quantity: "1.5", on: "2024-01-05"),
+            status: 65, mentions: ["quantity", "1.5"]),
+        BadInput(
+            name: "1.234 EUR (cents only)", arguments: record("de-8bn-2024", quantity: "1.234", on: "2024-01-05"),
+            status: 65, mentions: ["quantity", "1.234"]),
+        BadInput(
+            name: "1.234 USD converted to a EUR pledge",
+            arguments: record("de-8bn-2024", quantity: "1.234", on: "2024-03-04") + ["--currency", "USD"],
+            status: 65, mentions: ["quantity", "1.234"]),
+        BadInput(
+            name: "a date in the wrong format", arguments: record("eu-1m-rounds", quantity: "5", on: "05/01/2024"),
+            status: 65, mentions: ["date", "05/01/2024"]),
+        BadInput(
+            name: "an impossible date", arguments: record("eu-1m-rounds", quantity: "5", on: "2023-02-30"),
+            status: 65, mentions: ["date", "2023-02-30"]),
+        BadInput(
+            name: "an impossible --as-of on a read", arguments: ["delivery", "list", "eu-1m-rounds", "--as-of", "2024-13-01"],
+            status: 65, mentions: ["as-of", "2024-13-01"]),
+        BadInput(
+            name: "a delivery before the pledge's counting start",
+            arguments: record("de-8bn-2024", quantity: "5", on: "2023-12-31"),
+            status: 65, mentions: ["date", "2023-12-31", "2024-01-01"]),
+        BadInput(
+            name: "a delivery in the future", arguments: record("eu-1m-rounds", quantity: "5", on: dayAfterTomorrow),
+            status: 65, mentions: ["date", dayAfterTomorrow]),
+        BadInput(
+            name: "a reported total in the future",
+            arguments: ["delivery", "report-total", "eu-1m-rounds", "--total", "400000", "--as-of", dayAfterTomorrow],
+            status: 65, mentions: ["as-of", dayAfterTomorrow]),
+        BadInput(
+            name: "a currency with no FX rate on that day (there is one on 2024-03-04, not on 2024-03-01)",
+            arguments: record("de-8bn-2024", quantity: "108.12", on: "2024-03-01") + ["--currency", "USD"],
+            status: 65, mentions: ["currency", "USD", "2024-03-01"]),
+        BadInput(
+            name: "a currency on a pledge counted in rounds",
+            arguments: record("eu-1m-rounds", quantity: "100", on: "2024-03-04") + ["--currency", "USD"],
+            status: 65, mentions: ["currency", "USD"]),
+        BadInput(
+            name: "a reported total below the previous one (300,000 on 2023-11-14)",
+            arguments: ["delivery", "report-total", "eu-1m-rounds", "--total", "250000", "--as-of", "2023-12-01"],
+            status: 65, mentions: ["total", "250000", "300000"]),
+        BadInput(
+            name: "voiding an entry that does not exist", arguments: ["delivery", "void", "999999", "--reason", "typo"],
+            status: 66, mentions: ["entry", "999999"]),
+        BadInput(
+            name: "correcting with an empty reason", arguments: ["delivery", "correct", "1", "--quantity", "1", "--reason", " "],
+            status: 65, mentions: ["reason"]),
+        BadInput(
+            name: "a pledge id that is not a slug",
+            arguments: [
+                "pledge", "add", "Bad Id!", "--donor", "D", "--recipient", "R", "--title", "T", "--category", "military",
+                "--unit", "rounds", "--target", "5", "--announced", "2024-01-01", "--deadline", "2025-01-01",
+            ],
+            status: 65, mentions: ["pledge id", "Bad Id!"]),
+        BadInput(
+            name: "a pledge whose deadline is before its announcement",
+            arguments: [
+                "pledge", "add", "backwards", "--donor", "D", "--recipient", "R", "--title", "T", "--category", "military",
+                "--unit", "rounds", "--target", "5", "--announced", "2024-01-01", "--deadline", "2023-06-30",
+            ],
+            status: 65, mentions: ["deadline", "2023-06-30"]),
+        BadInput(
+            name: "a pledge id that already exists",
+            arguments: [
+                "pledge", "add", "eu-1m-rounds", "--donor", "D", "--recipient", "R", "--title", "T", "--category", "military",
+                "--unit", "rounds", "--target", "5", "--announced", "2024-01-01", "--deadline", "2025-01-01",
+            ],
+            status: 67, mentions: ["eu-1m-rounds"]),
+    ]
+
+    static func record(_ id: String, quantity: String, on date: String) -> [String] {
+        ["delivery", "record", id, "--quantity=\(quantity)", "--on", date]
+    }
+}
+
+@Suite("refused input: the documented exit code, a message naming field and value, and nothing written")
+struct BadInputTests {
+    @Test("each bad value is refused and leaves the database as it was", arguments: BadInput.cases)
+    func refused(_ input: BadInput) throws {
+        try ScratchDatabase.with { db in
+            try db.seedWithOneRate()
+            let before = try DatabaseSnapshot.take(db)
+            let result = try db.run(input.arguments)
+            #expect(result.status == input.status, "\(result)")
+            #expect(result.stderr.hasPrefix("pledgewatch: "), "\(result)")
+            for mention in input.mentions {
+                #expect(result.stderr.contains(mention), "stderr should name \(mention): \(result.stderr)")
+            }
+            #expect(result.stdout.isEmpty)
+            #expect(try DatabaseSnapshot.take(db) == before)
+        }
+    }
+
+    @Test("a missing required option is a usage error (64) that names the option")
+    func usage() throws {
+        try ScratchDatabase.with { db in
+            try db.seedWithOneRate()
+            let before = try DatabaseSnapshot.take(db)
+            let result = try db.run(["delivery", "record", "eu-1m-rounds", "--on", "2024-01-05"])
+            #expect(result.status == 64, "\(result)")
+            #expect(result.stderr.contains("--quantity"))
+            #expect(try DatabaseSnapshot.take(db) == before)
+        }
+    }
+
+    @Test("the same idempotency key with the same values succeeds and adds nothing; with other values it is a conflict (67)")
+    func idempotencyKey() throws {
+        try ScratchDatabase.with { db in
+            try db.seedWithOneRate()
+            let delivery = BadInput.record("eu-1m-rounds", quantity: "5000", on: "2024-01-05") + [
+                "--source", "MoD", "--idempotency-key", "mod-2024-01-05", "--json",
+            ]
+            let first = try decode(RecordedJSON.self, try db.succeed(delivery))
+            #expect(first.created)
+            let afterFirst = try DatabaseSnapshot.take(db)
+
+            let retry = try decode(RecordedJSON.self, try db.succeed(delivery))
+            #expect(!retry.created)
+            #expect(retry.entry == first.entry)
+            #expect(try DatabaseSnapshot.take(db) == afterFirst)
+
+            let other = BadInput.record("eu-1m-rounds", quantity: "6000", on: "2024-01-05") + [
+                "--source", "MoD", "--idempotency-key", "mod-2024-01-05",
+            ]
+            let conflict = try db.run(other)
+            #expect(conflict.status == 67, "\(conflict)")
+            #expect(conflict.stderr.contains("idempotency key"))
+            #expect(conflict.stderr.contains("mod-2024-01-05"))
+            #expect(conflict.stderr.contains("#\(first.entry)"))
+            #expect(try DatabaseSnapshot.take(db) == afterFirst)
+            #expect(try db.entries("eu-1m-rounds").filter { $0.kind == "delivery" }.map(\.quantity) == ["5000"])
+        }
+    }
+
+    @Test("a withdrawn pledge can no longer be amended, delivered to, reported on or committed (67)")
+    func withdrawnPledge() throws {
+        try ScratchDatabase.with { db in
+            try db.seedWithOneRate()
+            try db.succeed(["delivery", "record", "de-8bn-2024", "--quantity", "1000", "--on", "2024-02-01"])
+            try db.succeed(["pledge", "withdraw", "de-8bn-2024", "--reason", "budget cut", "--by", "alice"])
+            let before = try DatabaseSnapshot.take(db)
+            let attempts: [[String]] = [
+                ["pledge", "amend", "de-8bn-2024", "--target", "9000000000", "--reason", "raise"],
+                BadInput.record("de-8bn-2024", quantity: "5", on: "2024-02-02"),
+                BadInput.record("de-8bn-2024", quantity: "108.12", on: "2024-03-04") + ["--currency", "USD"],
+                ["delivery", "report-total", "de-8bn-2024", "--total", "5000", "--as-of", "2024-03-01"],
+                ["delivery", "void", "\(try db.entries("de-8bn-2024")[0].id)", "--reason", "late"],
+                ["pledge", "commit", "de-8bn-2024"],
+            ]
+            for arguments in attempts {
+                let result = try db.run(arguments)
+                #expect(result.status == 67, "\(arguments): \(result)")
+                #expect(result.stderr.contains("de-8bn-2024") || result.stderr.contains("entry #"), "\(result)")
+                #expect(result.stderr.contains("withdrawn"), "\(result)")
+            }
+            #expect(try DatabaseSnapshot.take(db) == before)
+            #expect(try db.show("de-8bn-2024").status == "withdrawn")
+        }
+    }
+}

@@ -1,0 +1,182 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Runs `body` with the path of a file holding `bytes`, in a directory of its own that is removed afterwards.
+func withFile<T>(_ bytes: Data, _ body: (String) throws -> T) throws -> T {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pledgewatch-e2e-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let file = directory.appendingPathComponent("deliveries.csv")
+    try bytes.write(to: file)
+    return try body(file.path)
+}
+
+func withFile<T>(_ text: String, _ body: (String) throws -> T) throws -> T {
+    try withFile(Data(text.utf8), body)
+}
+
+@Suite("pledgewatch import deliveries: every row lands or none does, and importing again adds nothing")
+struct ImportTests {
+    @Test("importing the same file twice adds its rows once; identical rows count separately, and keys are honoured")
+    func importTwice() throws {
+        try ScratchDatabase.with { db in
+            try db.seedWithOneRate()
+            let csv = """
+                pledge,date,quantity,currency,contributor,source,note,idempotency_key
+                eu-1m-rounds,2023-12-15,20000,,Germany,"BMVg, press release","a ""quoted"" note",
+                eu-1m-rounds,2023-12-15,20000,,Germany,"BMVg, press release","a ""quoted"" note",
+                de-8bn-2024,2024-03-04,108.12,USD,,ECB-converted,,usd-1
+                eu-rdc-5000-troops,2024-01-31,1_500,,,,"two
+                lines",
+
+                """
+            struct Summary: Decodable, Equatable { let rows, added, alreadyPresent: Int }
+            try withFile(csv) { path in
+                let first = try decode(Summary.self, try db.succeed(["import", "deliveries", path, "--json", "--by", "importer"]))
+                #expect(first == Summary(rows: 4, added: 4, alreadyPresent: 0))
+                let afterFirst = try DatabaseSnapshot.take(db)
+
+                let second = try decode(Summary.self, try db.succeed(["import", "deliveries", path, "--json"]))
+                #expect(second == Summary(rows: 4, added: 0, alreadyPresent: 4))
+                #expect(try DatabaseSnapshot.take(db) == afterFirst)
+            }
+
+            let rounds = try db.entries("eu-1m-rounds").filter { $0.kind == "delivery" }
+            #expect(rounds.map(\.quantity) == ["20000", "20000"])
+            #expect(rounds.allSatisfy { $0.contributor == "Germany" && $0.source == "BMVg, press release" })
+            #expect(rounds.allSatisfy { $0.note == "a \"quoted\" note" && $0.recordedBy == "importer" })
+            let euros = try #require(try db.entries("de-8bn-2024").first)
+            #expect((euros.quantity, euros.originalQuantity, euros.fxRate) == ("100", "108.12", "1.0812"))
+            #expect(euros.idempotencyKey == "usd-1")
+            let troops = try #require(try db.entries("eu-rdc-5000-troops").first)
+            #expect(troops.quantity == "1500")
+            #expect(troops.note == "two\nlines")
+            #expect(try db.show("eu-1m-rounds").delivered == "340000")
+        }
+    }
+
+    @Test("a file from standard input is imported the same way")
+    func standardInput() throws {
+        try ScratchDatabase.with { db in
+            try db.seedWithOneRate()
+            let csv = "pledge,date,quantity,contributor\r\neu-1m-rounds,2023-12-15,20000,Germany\r\n"
+            #expect(try db.succeed(["import", "deliveries", "-"], stdin: csv).stdout == "1 rows: 1 added, 0 already present\n")
+            #expect(try db.succeed(["import", "deliveries", "-"], stdin: csv).stdout == "1 rows: 0 added, 1 already present\n")
+            #expect(try db.show("eu-1m-rounds").delivered == "320000")
+        }
+    }
+
+    @Test(
+        "a malformed file is refused as a whole (65), the message says what is wrong, and nothing is written",
+        arguments: BadCSV.cases)
+    func refused(_ csv: BadCSV) throws {
+        try ScratchDatabase.with { db in
+            try db.seedWithOneRate()
+            let before = try DatabaseSnapshot.take(db)
+            let result = try withFile(csv.bytes) { path in try db.run(["import", "deliveries", path]) }
+            #expect(result.status == 65, "\(result)")
+            for mention in csv.mentions {
+                #expect(result.stderr.contains(mention), "stderr should mention \(mention): \(result.stderr)")
+            }
+            #expect(try DatabaseSnapshot.take(db) == before)
+        }
+    }
+
+    @Test("a missing file is not found (66), named in the message")
+    func missingFile() throws {
+        try ScratchDatabase.with { db in
+            let result = try db.run(["import", "deliveries", "/nonexistent/deliveries.csv"])
+            #expect(result.status == 66, "\(result)")
+            #expect(result.stderr.contains("/nonexistent/deliveries.csv"))
+        }
+    }
+
+    @Test("one bad row among 10,000 good ones: nothing is imported and the message gives that row's line")
+    func oneBadRowInTenThousand() throws {
+        try ScratchDatabase.with { db in
+            try db.seedWithOneRate()
+            var csv = "pledge,date,quantity,source,idempotency_key\n"
+            let badRow = 6_789
+            for row in 1...10_000 {
+                let quantity = row == badRow ? "12O" : "\(row)"  // a letter O where a zero belongs
+                csv += "eu-rdc-5000-troops,2024-02-15,\(quantity),batch \(row),batch-\(row)\n"
+            }
+            let before = try DatabaseSnapshot.take(db)
+            let result = try withFile(csv) { path in try db.run(["import", "deliveries", path]) }
+            #expect(result.status == 65, "\(result)")
+            // The header is line 1, so row n is on line n + 1.
+            #expect(result.stderr.contains("1 bad row, nothing imported"), "\(result.stderr)")
+            #expect(result.stderr.contains("line \(badRow + 1): quantity: '12O'"), "\(result.stderr)")
+            #expect(try DatabaseSnapshot.take(db) == before)
+
+            // Fixed, the same file lands whole, once.
+            let fixed = try withFile(csv.replacingOccurrences(of: ",12O,", with: ",\(badRow),")) { path in
+                try db.succeed(["import", "deliveries", path])
+            }
+            #expect(fixed.stdout == "10000 rows: 10000 added, 0 already present\n")
+            #expect(try db.show("eu-rdc-5000-troops").delivered == "\(10_000 * 10_001 / 2)")
+        }
+    }
+}
+
+/// A file `import deliveries` must refuse, and what its message must mention.
+struct BadCSV: Sendable, CustomTestStringConvertible {
+    let name: String
+    let bytes: Data
+    let mentions: [String]
+    var testDescription: String { name }
+
+    init(_ name: String, _ text: String, mentions: [String]) {
+        self.init(name, Data(text.utf8), mentions: mentions)
+    }
+
+    init(_ name: String, _ bytes: Data, mentions: [String]) {
+        self.name = name
+        self.bytes = bytes
+        self.mentions = mentions
+    }
+
+    static let cases: [BadCSV] = [
+        BadCSV(
+            "a header without the quantity column", "pledge,date\neu-1m-rounds,2023-12-15\n",
+            mentions: ["header", "missing: quantity"]),
+        BadCSV(
+            "a header with an unknown extra column", "pledge,date,quantity,colour\neu-1m-rounds,2023-12-15,5,red\n",
+            mentions: ["header", "colour"]),
+        BadCSV(
+            "a row with more fields than the header", "pledge,date,quantity\neu-1m-rounds,2023-12-15,5\neu-1m-rounds,2023-12-16,5,extra\n",
+            mentions: ["line 3", "expected 3 fields", "found 4"]),
+        BadCSV(
+            "a row with fewer fields than the header", "pledge,date,quantity,source\neu-1m-rounds,2023-12-15,5\n",
+            mentions: ["line 2", "expected 4 fields", "found 3"]),
+        BadCSV(
+            "a row that is not valid UTF-8",
+            Data("pledge,date,quantity,note\neu-1m-rounds,2023-12-15,5,ok\neu-1m-rounds,2023-12-16,5,caf".utf8) + Data([0xE9, 0x0A]),
+            mentions: ["line 3", "UTF-8"]),
+        BadCSV(
+            "a header that is not valid UTF-8", Data([0x70, 0xFF, 0x2C]) + Data("date,quantity\n".utf8),
+            mentions: ["header", "UTF-8"]),
+        BadCSV("an empty file", "", mentions: ["file", "empty"]),
+        BadCSV("a file of blank lines", "\n\n\n", mentions: ["file", "empty"]),
+        BadCSV(
+            "a quoted field that is never closed", "pledge,date,quantity,note\neu-1m-rounds,2023-12-15,5,\"open\n",
+            mentions: ["line 2", "never closed"]),
+        BadCSV(
+            "several bad rows, each listed by line",
+            """
+            pledge,date,quantity,currency
+            no-such-pledge,2023-12-15,5,
+            eu-1m-rounds,2023-02-30,5,
+            eu-1m-rounds,2023-12-15,1.5,
+            de-8bn-2024,2024-03-01,108.12,USD
+            eu-1m-rounds,2023-12-15,5,
+            eu-1m-rounds,2099-01-01,5,
+
+            """,
+            mentions: [
+                "5 bad rows", "line 2: pledge", "no-such-pledge", "line 3: date", "2023-02-30", "line 4: quantity", "1.5",
+                "line 5: currency", "USD", "line 7: date", "2099-01-01",
+            ]),
+    ]
+}
