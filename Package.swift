@@ -57,6 +57,6 @@ let package = Package(
         ),
         .testTarget(name: "PledgeStoreTests", dependencies: ["PledgeStore", "PledgeCore", "TestSupport"]),
         .testTarget(name: "PledgeServiceTests", dependencies: ["PledgeService", "PledgeStore", "PledgeCore", "TestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "Postgres"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "Postgres", "PledgeService"]),
     ]
 )

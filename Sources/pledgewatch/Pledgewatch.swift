@@ -28,7 +28,7 @@ struct Pledgewatch: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             Migrate.self, Seed.self, PledgeCommand.self, DeliveryCommand.self, FXCommand.self, ImportCommand.self,
-            Evaluate.self, Check.self, SilenceCommand.self, Notify.self, Export.self,
+            Evaluate.self, Check.self, SilenceCommand.self, Notify.self, Export.self, Serve.self,
         ]
     )
 

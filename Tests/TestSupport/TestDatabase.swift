@@ -97,5 +97,6 @@ public struct ScratchDatabase: Sendable {
 
 public struct TestSetupError: Error, CustomStringConvertible {
     public let message: String
+    public init(message: String) { self.message = message }
     public var description: String { message }
 }

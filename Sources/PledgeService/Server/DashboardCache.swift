@@ -1,0 +1,82 @@
+import Foundation
+import PledgeCore
+import Synchronization
+
+/// The rendered dashboard and what is derived from it, replaced whole when the state changes, so every
+/// request reads one consistent snapshot without touching the database.
+public final class DashboardCache: Sendable {
+    /// One consistent rendering.
+    public struct Snapshot: Sendable {
+        public let version: String
+        public let document: DashboardDocument
+        public let body: Data
+        public let gzipBody: Data?
+        public let etag: String
+        public let pledgeList: Data
+        public let pledgeEntries: [String: DashboardDocument.PledgeEntry]
+        public let alertLists: [String: Data]
+
+        public init(version: String, document: DashboardDocument) throws {
+            self.version = version
+            self.document = document
+            body = try DashboardService.render(document)
+            gzipBody = Gzip.compress(body)
+            etag = "\"" + ETag.hash(body) + "\""
+            pledgeList = try Self.render(PledgeList(items: document.pledges))
+            pledgeEntries = Dictionary(document.pledges.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+            var lists: [String: Data] = [:]
+            for state in ["open", "firing", "pending"] {
+                let alerts = document.alerts.filter { state == "open" || $0.status == state }
+                lists[state] = try Self.render(AlertList(alerts: alerts))
+            }
+            alertLists = lists
+        }
+
+        static func render<T: Encodable>(_ value: T) throws -> Data {
+            var data = try DashboardDocument.encoder.encode(value)
+            data.append(0x0A)
+            return data
+        }
+    }
+
+    struct PledgeList: Encodable {
+        let apiVersion = DashboardDocument.apiVersion
+        let kind = "PledgeList"
+        let items: [DashboardDocument.PledgeEntry]
+    }
+
+    struct AlertList: Encodable {
+        let apiVersion = DashboardDocument.apiVersion
+        let kind = "AlertList"
+        let alerts: [DashboardDocument.AlertEntry]
+    }
+
+    private let current = Mutex<Snapshot?>(nil)
+
+    public init() {}
+
+    public var snapshot: Snapshot? { current.withLock { $0 } }
+
+    public func replace(with snapshot: Snapshot) { current.withLock { $0 = snapshot } }
+}
+
+/// Strong validators for responses: a 64-bit FNV-1a of the body, as hex.
+enum ETag {
+    static func hash(_ data: Data) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in data {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100_0000_01b3
+        }
+        return String(hash, radix: 16)
+    }
+
+    /// True when an `If-None-Match` header value matches `etag` (a list, `*`, weak forms allowed).
+    static func matches(_ header: String?, _ etag: String) -> Bool {
+        guard let header else { return false }
+        return header.split(separator: ",").contains { candidate in
+            let value = candidate.trimmingCharacters(in: .whitespaces)
+            return value == "*" || value == etag || value == "W/" + etag
+        }
+    }
+}

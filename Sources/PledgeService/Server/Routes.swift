@@ -1,0 +1,122 @@
+import Foundation
+import Hummingbird
+import PledgeCore
+import PledgeStore
+import Postgres
+
+/// The read-only HTTP API. Handlers are thin: the dashboard and its derivatives come from the cache;
+/// only a pledge's history and readiness touch the database.
+struct Routes: Sendable {
+    let cache: DashboardCache
+    let client: PostgresClient
+    let metrics: ServerMetrics
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.get("/healthz") { _, _ in Self.json(Data("{\"status\":\"ok\"}\n".utf8)) }
+        router.get("/readyz") { _, _ in await self.readiness() }
+        router.get("/metrics") { _, _ in
+            var headers = HTTPFields()
+            headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
+            let text = self.metrics.render(document: self.cache.snapshot?.document)
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+        }
+        router.get("/v1/dashboard") { request, _ in try self.dashboard(request) }
+        router.get("/v1/pledges") { request, _ in
+            let snapshot = try self.snapshot()
+            return Self.cached(snapshot.pledgeList, etag: "\"l" + ETag.hash(snapshot.pledgeList) + "\"", request: request)
+        }
+        router.get("/v1/pledges/{id}") { request, context in try await self.pledge(request, context: context) }
+        router.get("/v1/alerts") { request, _ in
+            let snapshot = try self.snapshot()
+            let state = request.uri.queryParameters.get("state") ?? "open"
+            guard let body = snapshot.alertLists[state] else {
+                throw HTTPError(.badRequest, message: "state must be open, firing or pending")
+            }
+            return Self.json(body)
+        }
+    }
+
+    func snapshot() throws -> DashboardCache.Snapshot {
+        guard let snapshot = cache.snapshot else {
+            throw HTTPError(.serviceUnavailable, message: "the dashboard is not built yet: the database has not answered")
+        }
+        return snapshot
+    }
+
+    func dashboard(_ request: Request) throws -> Response {
+        let snapshot = try snapshot()
+        var headers = HTTPFields()
+        headers[.eTag] = snapshot.etag
+        headers[.vary] = "Accept-Encoding"
+        headers[.cacheControl] = "no-cache"
+        if ETag.matches(request.headers[.ifNoneMatch], snapshot.etag) {
+            return Response(status: .notModified, headers: headers)
+        }
+        headers[.contentType] = "application/json"
+        if let gzip = snapshot.gzipBody, Self.acceptsGzip(request.headers[.acceptEncoding]) {
+            headers[.contentEncoding] = "gzip"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: gzip)))
+        }
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: snapshot.body)))
+    }
+
+    struct PledgeDetail: Encodable {
+        let apiVersion = DashboardDocument.apiVersion
+        let kind = "Pledge"
+        let pledge: DashboardDocument.PledgeEntry
+        /// Stored assessments, newest first: the forecast history.
+        let history: [AssessmentSummary]
+    }
+
+    func pledge(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let snapshot = try snapshot()
+        guard let id = context.parameters.get("id"), let entry = snapshot.pledgeEntries[id] else {
+            throw HTTPError(.notFound, message: "no such pledge")
+        }
+        let history = try await client.withConnection { connection in
+            try AssessmentRepository(connection).history(pledgeID: id, limit: 100)
+        }
+        return Self.json(try DashboardCache.Snapshot.render(PledgeDetail(pledge: entry, history: history)))
+    }
+
+    func readiness() async -> Response {
+        do {
+            let current = try await client.withConnection { try Migrator().isCurrent(on: $0) }
+            metrics.setDatabaseUp(true)
+            guard current else {
+                return Self.json(Data("{\"ready\":false,\"reason\":\"migrations pending: run pledgewatch migrate\"}\n".utf8), status: .serviceUnavailable)
+            }
+            guard cache.snapshot != nil else {
+                return Self.json(Data("{\"ready\":false,\"reason\":\"dashboard not built yet\"}\n".utf8), status: .serviceUnavailable)
+            }
+            return Self.json(Data("{\"leader\":\(metrics.isLeader),\"ready\":true}\n".utf8))
+        } catch {
+            metrics.setDatabaseUp(false)
+            return Self.json(Data("{\"ready\":false,\"reason\":\"database unreachable\"}\n".utf8), status: .serviceUnavailable)
+        }
+    }
+
+    static func json(_ body: Data, status: HTTPResponse.Status = .ok) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    static func cached(_ body: Data, etag: String, request: Request) -> Response {
+        var headers = HTTPFields()
+        headers[.eTag] = etag
+        if ETag.matches(request.headers[.ifNoneMatch], etag) { return Response(status: .notModified, headers: headers) }
+        headers[.contentType] = "application/json"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    /// `gzip` listed without `q=0`.
+    static func acceptsGzip(_ header: String?) -> Bool {
+        guard let header else { return false }
+        return header.lowercased().split(separator: ",").contains { part in
+            let pieces = part.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard pieces.first == "gzip" || pieces.first == "*" else { return false }
+            return !pieces.dropFirst().contains { $0.replacingOccurrences(of: " ", with: "") == "q=0" || $0 == "q=0.0" }
+        }
+    }
+}

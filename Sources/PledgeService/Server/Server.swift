@@ -1,0 +1,55 @@
+import Foundation
+import Hummingbird
+import Logging
+import Postgres
+import ServiceLifecycle
+
+/// `pledgewatch serve`: the HTTP API, the evaluation loop (leader only), the change listener and the
+/// dashboard cache, run together under swift-service-lifecycle so SIGTERM/SIGINT stop them gracefully:
+/// in-flight requests and a running evaluation's transaction finish first.
+public struct Server: Sendable {
+    public let configuration: ServeConfiguration
+    public let logger: Logger
+
+    public init(configuration: ServeConfiguration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// Builds everything and runs until a signal; `onListening` gets the bound port (useful with port 0).
+    public func run(onListening: @escaping @Sendable (Int) -> Void) async throws {
+        let metrics = ServerMetrics()
+        let cache = DashboardCache()
+        let client = PostgresClient(configuration: configuration.database, maxConnections: configuration.poolSize)
+        defer { client.close() }
+        let refresher = CacheRefresher(configuration: configuration, client: client, cache: cache, metrics: metrics, logger: logger)
+        let evaluations = EvaluationLoop(configuration: configuration, metrics: metrics, logger: logger) { refresher.changed.signal() }
+        let listener = ChangeListener(
+            configuration: configuration.database, logger: logger,
+            onLedgerChange: { evaluations.noteLedgerChange() }, onStateChange: { refresher.changed.signal() })
+        let app = buildApplication(cache: cache, client: client, metrics: metrics, onListening: onListening)
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [
+                    .init(service: listener), .init(service: refresher), .init(service: evaluations), .init(service: app),
+                ],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger))
+        try await group.run()
+    }
+
+    /// The HTTP application exactly as it runs (tests build this too).
+    public func buildApplication(
+        cache: DashboardCache, client: PostgresClient, metrics: ServerMetrics, onListening: @escaping @Sendable (Int) -> Void
+    ) -> some ApplicationProtocol {
+        let router = Router()
+        router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
+        if let token = configuration.token { router.add(middleware: BearerTokenMiddleware(token: Array(token.utf8))) }
+        Routes(cache: cache, client: client, metrics: metrics).register(on: router)
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+            onServerRunning: { channel in onListening(channel.localAddress?.port ?? 0) },
+            logger: logger)
+    }
+}

@@ -1,0 +1,151 @@
+import Foundation
+import PledgeService
+import Postgres
+import Testing
+import TestSupport
+
+/// `pledgewatch serve` as a real process on a loopback port.
+@Suite("serve")
+struct ServeTests {
+    func seeded(_ db: ScratchDatabase) throws {
+        #expect(try Pledgewatch.run(["seed"], database: db.conninfo).status == 0)
+    }
+
+    @Test("every route answers; the dashboard has an ETag, answers 304 to If-None-Match, and gzip when asked")
+    func routes() async throws {
+        try await ScratchDatabase.with { db in
+            try seeded(db)
+            let server = try ServeProcess(database: db.conninfo, arguments: ["--interval", "3600"])
+            let ready = try await server.poll("/readyz") { $0.status == 200 }
+            #expect(ready?.text.contains("\"ready\":true") == true)
+            #expect(try server.get("/healthz").status == 200)
+
+            let dashboard = try server.get("/v1/dashboard")
+            #expect(dashboard.status == 200)
+            #expect(dashboard.headers["content-type"] == "application/json")
+            let document = try JSONSerialization.jsonObject(with: dashboard.body) as? [String: Any]
+            #expect(document?["apiVersion"] as? String == "pledgewatch/v1")
+            #expect((document?["pledges"] as? [Any])?.count == 4)
+            let etag = try #require(dashboard.headers["etag"])
+            let notModified = try server.get("/v1/dashboard", headers: ["If-None-Match": etag])
+            #expect(notModified.status == 304)
+            #expect(notModified.body.isEmpty)
+            #expect(try server.get("/v1/dashboard", headers: ["If-None-Match": "\"other\""]).status == 200)
+            let gzipped = try server.get("/v1/dashboard", headers: ["Accept-Encoding": "gzip, deflate"])
+            #expect(gzipped.headers["content-encoding"] == "gzip")
+            #expect(gzipped.body.count < dashboard.body.count)
+            #expect(Gzip.decompress(gzipped.body) == dashboard.body)
+
+            let pledges = try server.get("/v1/pledges")
+            #expect(pledges.status == 200)
+            #expect(pledges.text.contains("\"kind\" : \"PledgeList\""))
+            let pledge = try server.get("/v1/pledges/eu-1m-rounds")
+            #expect(pledge.status == 200)
+            let detail = try JSONSerialization.jsonObject(with: pledge.body) as? [String: Any]
+            #expect(((detail?["history"] as? [Any])?.count ?? 0) >= 1, "the assessment history is included")
+            #expect(try server.get("/v1/pledges/nope").status == 404)
+            #expect(try server.get("/v1/alerts?state=firing").status == 200)
+            #expect(try server.get("/v1/alerts?state=bogus").status == 400)
+            let metrics = try server.get("/metrics")
+            #expect(metrics.text.contains("pledgewatch_pledges{status=\"not_binding\"} 1"))
+            #expect(metrics.text.contains("pledgewatch_leader 1"))
+            #expect(metrics.text.contains("pledgewatch_last_successful_evaluation_timestamp_seconds "))
+            #expect(metrics.text.contains("pledgewatch_http_requests_total{route=\"/v1/dashboard\",status=\"200\"}"))
+            #expect(metrics.text.contains("pledgewatch_http_request_duration_seconds_bucket{route=\"/v1/pledges/{id}\""))
+            #expect(server.stop() == 0, "SIGTERM stops it gracefully with exit 0")
+        }
+    }
+
+    @Test("with --token-file every route but /healthz needs the bearer token; a refusal is a bare 401")
+    func token() async throws {
+        try await ScratchDatabase.with { db in
+            try seeded(db)
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("pw-token-\(UUID())").path
+            try "s3cret-token-of-some-length\n".write(toFile: file, atomically: true, encoding: .utf8)
+            defer { try? FileManager.default.removeItem(atPath: file) }
+            let server = try ServeProcess(database: db.conninfo, arguments: ["--token-file", file])
+            #expect(try server.get("/healthz").status == 200)
+            for path in ["/readyz", "/v1/dashboard", "/v1/pledges", "/metrics", "/v1/alerts"] {
+                let refused = try server.get(path)
+                #expect(refused.status == 401, "\(path)")
+                #expect(refused.body.isEmpty)
+                #expect(try server.get(path, headers: ["Authorization": "Bearer wrong-token-of-some-length"]).status == 401)
+            }
+            let allowed = try await server.poll("/v1/dashboard", headers: ["Authorization": "Bearer s3cret-token-of-some-length"]) { $0.status == 200 }
+            #expect(allowed != nil)
+            #expect(server.stop(signal: SIGINT) == 0)
+        }
+    }
+
+    @Test("a ledger change shows over HTTP within a bounded wait (NOTIFY, debounce, evaluation)")
+    func ledgerChangeVisible() async throws {
+        try await ScratchDatabase.with { db in
+            try seeded(db)
+            let server = try ServeProcess(database: db.conninfo, arguments: ["--interval", "3600"])
+            let first = try await server.poll("/v1/pledges/eu-1m-rounds") { $0.status == 200 }
+            #expect(first?.text.contains("\"delivered\" : \"300000\"") == true)
+            let record = try Pledgewatch.run(["delivery", "record", "eu-1m-rounds", "--quantity", "12345", "--on", "2024-01-10"], database: db.conninfo)
+            #expect(record.status == 0, "\(record)")
+            let updated = try await server.poll("/v1/pledges/eu-1m-rounds") { $0.text.contains("\"delivered\" : \"312345\"") }
+            #expect(updated != nil, "the change reached the API")
+            #expect(server.stop() == 0)
+        }
+    }
+
+    @Test("two replicas: one leads; kill it and the other takes over within an interval")
+    func leaderFailover() async throws {
+        try await ScratchDatabase.with { db in
+            try seeded(db)
+            let first = try ServeProcess(database: db.conninfo, arguments: ["--interval", "1"])
+            #expect(try await first.poll("/metrics") { $0.text.contains("pledgewatch_leader 1") } != nil)
+            let second = try ServeProcess(database: db.conninfo, arguments: ["--interval", "1"])
+            #expect(try await second.poll("/readyz") { $0.status == 200 } != nil)
+            #expect(try second.get("/metrics").text.contains("pledgewatch_leader 0"))
+            #expect(try second.get("/v1/dashboard").status == 200, "a follower serves reads")
+            first.stop(signal: SIGKILL)
+            let takeover = try await second.poll("/metrics", attempts: 100, every: .milliseconds(100)) { $0.text.contains("pledgewatch_leader 1") }
+            #expect(takeover != nil)
+            #expect(second.stop() == 0)
+        }
+    }
+}
+
+/// The daemon against a PostgreSQL of its own, which the test stops and restarts.
+@Suite("serve survives PostgreSQL restarts", .serialized)
+struct ServeRestartTests {
+    static let scripts = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../Scripts/pg").standardized.path
+
+    static func pg(_ command: String, name: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: scripts)
+        process.arguments = [command]
+        process.environment = ProcessInfo.processInfo.environment.merging(["PLEDGEWATCH_PG_NAME": name]) { _, new in new }
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw TestSetupError(message: "Scripts/pg \(command) failed") }
+        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    @Test("PostgreSQL stopped and restarted under a running serve: /readyz goes 503 then back to 200, no crash")
+    func restart() async throws {
+        let name = "restart-\(getpid())"
+        try _ = Self.pg("start", name: name)
+        defer { _ = try? Self.pg("stop", name: name) }
+        let url = try Self.pg("url", name: name)
+        #expect(try Pledgewatch.run(["migrate"], database: url).status == 0)
+        #expect(try Pledgewatch.run(["seed"], database: url).status == 0)
+        let server = try ServeProcess(database: url, arguments: ["--interval", "2"])
+        #expect(try await server.poll("/readyz") { $0.status == 200 } != nil)
+        _ = try Self.pg("halt", name: name)
+        #expect(try await server.poll("/readyz") { $0.status == 503 } != nil)
+        #expect(try server.get("/v1/dashboard").status == 200, "reads keep being served from the cache")
+        _ = try Self.pg("start", name: name)
+        #expect(try await server.poll("/readyz") { $0.status == 200 } != nil)
+        #expect(try await server.poll("/metrics") { $0.text.contains("pledgewatch_leader 1") } != nil, "leadership is regained")
+        #expect(server.isRunning)
+        #expect(server.stop() == 0)
+    }
+}
