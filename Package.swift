@@ -56,7 +56,9 @@ let package = Package(
             dependencies: ["PledgeCore", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
         .testTarget(name: "PledgeStoreTests", dependencies: ["PledgeStore", "PledgeCore", "TestSupport"]),
-        .testTarget(name: "PledgeServiceTests", dependencies: ["PledgeService", "PledgeStore", "PledgeCore", "TestSupport"]),
+        .testTarget(
+            name: "PledgeServiceTests",
+            dependencies: ["PledgeService", "PledgeStore", "PledgeCore", "TestSupport", .product(name: "Hummingbird", package: "hummingbird")]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "Postgres", "PledgeService"]),
     ]
 )

@@ -1,0 +1,107 @@
+import Foundation
+import Hummingbird
+import PledgeCore
+import Testing
+
+@testable import PledgeService
+
+@Suite("server parts")
+struct ServerPartsTests {
+    @Test("gzip round-trips and shrinks repetitive JSON")
+    func gzip() throws {
+        let body = Data(String(repeating: "{\"pledge\":\"eu-1m-rounds\",\"delivered\":\"300000\"},", count: 500).utf8)
+        let compressed = try #require(Gzip.compress(body))
+        #expect(compressed.count < body.count / 10)
+        #expect(compressed.prefix(2) == Data([0x1F, 0x8B]), "a gzip member, not raw deflate")
+        #expect(Gzip.decompress(compressed) == body)
+        #expect(Gzip.decompress(Data("not gzip".utf8)) == nil)
+    }
+
+    @Test("If-None-Match matches lists, weak forms and *, and nothing else")
+    func etags() {
+        let etag = "\"abc\""
+        #expect(ETag.matches("\"abc\"", etag))
+        #expect(ETag.matches("\"x\", W/\"abc\"", etag))
+        #expect(ETag.matches("*", etag))
+        #expect(!ETag.matches("\"abd\"", etag))
+        #expect(!ETag.matches(nil, etag))
+        #expect(ETag.hash(Data("a".utf8)) != ETag.hash(Data("b".utf8)))
+    }
+
+    @Test("Accept-Encoding: gzip unless refused with q=0")
+    func acceptEncoding() {
+        #expect(Routes.acceptsGzip("gzip"))
+        #expect(Routes.acceptsGzip("deflate, gzip;q=0.5"))
+        #expect(Routes.acceptsGzip("*"))
+        #expect(!Routes.acceptsGzip("gzip;q=0"))
+        #expect(!Routes.acceptsGzip("br"))
+        #expect(!Routes.acceptsGzip(nil))
+    }
+
+    @Test("bearer tokens compare equal only when identical, whatever their lengths")
+    func constantTime() {
+        typealias M = BearerTokenMiddleware<Hummingbird.BasicRequestContext>
+        #expect(M.constantTimeEqual(Array("secret-token".utf8), Array("secret-token".utf8)))
+        #expect(!M.constantTimeEqual(Array("secret-tokem".utf8), Array("secret-token".utf8)))
+        #expect(!M.constantTimeEqual(Array("secret".utf8), Array("secret-token".utf8)))
+        #expect(!M.constantTimeEqual([], Array("x".utf8)))
+    }
+
+    @Test("--listen accepts HOST:PORT, :PORT and PORT, and names the field when wrong")
+    func listen() throws {
+        var configuration = ServeConfiguration()
+        try configuration.setListen("0.0.0.0:9090")
+        #expect(configuration.host == "0.0.0.0" && configuration.port == 9090)
+        try configuration.setListen(":0")
+        #expect(configuration.port == 0)
+        try configuration.setListen("8081")
+        #expect(configuration.port == 8081)
+        #expect(throws: InputError.self) { try configuration.setListen("localhost:http") }
+        #expect(throws: InputError.self) { try configuration.setListen("127.0.0.1:70000") }
+    }
+
+    @Test(
+        "a signal wakes a waiting loop, before or after it starts waiting; without one the wait times out",
+        .timeLimit(.minutes(1)))
+    func wakeup() async {
+        let wakeup = Wakeup()
+        wakeup.signal()
+        await wakeup.wait(timeout: .seconds(3600))  // returns only because the early signal was remembered
+        let waiter = Task { await wakeup.wait(timeout: .seconds(3600)) }
+        wakeup.signal()
+        await waiter.value  // woken, whether it registered before or after the signal
+        await wakeup.wait(timeout: .milliseconds(1))  // no signal pending: returns at its timeout
+        let cancelled = Task { await wakeup.wait(timeout: .seconds(3600)) }
+        cancelled.cancel()
+        await cancelled.value  // graceful shutdown cancels loops: a cancelled wait returns
+    }
+
+    @Test("metrics render in the Prometheus text format with counters, gauges and a histogram")
+    func metrics() {
+        let metrics = ServerMetrics()
+        metrics.observeRequest(route: "/v1/dashboard", status: 200, seconds: 0.002)
+        metrics.observeRequest(route: "/v1/dashboard", status: 304, seconds: 0.0004)
+        metrics.setLeader(true)
+        metrics.evaluationSucceeded(seconds: 0.5, at: Date(timeIntervalSince1970: 1_700_000_000))
+        let text = metrics.render(document: nil)
+        #expect(text.contains("# TYPE pledgewatch_http_requests_total counter"))
+        #expect(text.contains("pledgewatch_http_requests_total{route=\"/v1/dashboard\",status=\"304\"} 1"))
+        #expect(text.contains("pledgewatch_http_request_duration_seconds_bucket{route=\"/v1/dashboard\",le=\"0.0005\"} 1"))
+        #expect(text.contains("pledgewatch_http_request_duration_seconds_count{route=\"/v1/dashboard\"} 2"))
+        #expect(text.contains("pledgewatch_leader 1"))
+        #expect(text.contains("pledgewatch_last_successful_evaluation_timestamp_seconds 1700000000"))
+    }
+
+    @Test("an atomic write replaces the file whole and leaves no temporary file")
+    func atomicFile() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pw-atomic-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("dashboard.json").path
+        try AtomicFile.write(Data("old".utf8), to: path)
+        try AtomicFile.write(Data("new contents".utf8), to: path)
+        #expect(FileManager.default.contents(atPath: path) == Data("new contents".utf8))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["dashboard.json"])
+        #expect(throws: AtomicFileError.self) { try AtomicFile.write(Data(), to: "/nonexistent-dir/x.json") }
+    }
+}
