@@ -6,8 +6,10 @@ import Foundation
 /// proportional to its weight, see `WeightedInterval`), delivers at that interval's rate times a
 /// log-normal jitter for that interval's length, and repeats until the horizon. P(on time) is the share
 /// of runs reaching the target by the deadline; each run's first-passage day gives the completion
-/// quantiles and its total at the deadline the quantity quantiles. Zero intervals stay zero: stalls
-/// happen. Seeded, so the same input gives the same output.
+/// quantiles and its total at the deadline the quantity quantiles. A run that has not reached the target
+/// by the deadline continues at its own average pace to find its completion day (walking years of blocks
+/// past the deadline would cost much and add little). Zero intervals stay zero: stalls happen. Seeded,
+/// so the same input gives the same output.
 public struct BlockBootstrap: ProjectionMethod {
     public let name = "block_bootstrap"
     public init() {}
@@ -37,7 +39,14 @@ public struct BlockBootstrap: ProjectionMethod {
             var delivered = 0.0
             var totalAtDeadline: Double?
             var passage: Double? = remaining == 0 ? 0 : nil
+            // Walk in blocks to the deadline (and on, until the target if that comes sooner); past the
+            // deadline only the passage day is still unknown: the run continues at its own average pace.
             while day < limit && (passage == nil || totalAtDeadline == nil) {
+                if totalAtDeadline != nil, passage == nil, day > 0 {
+                    let pace = delivered / day
+                    if pace > 0 { passage = day + ((remaining - delivered) / pace).rounded(.up) }
+                    break
+                }
                 let pick = generator.nextUniform()
                 let index = cumulativeWeights.firstIndex { $0 >= pick } ?? blocks.count - 1
                 let block = blocks[index]

@@ -46,7 +46,7 @@ public struct ProjectionSettings: Sendable, Equatable, Codable {
     public var zeroIntervalShare: Double = 0.001
     /// Intervals needed before the block bootstrap replaces the log-rate model.
     public var bootstrapMinimumIntervals: Int = 5
-    public var bootstrapRuns: Int = 4000
+    public var bootstrapRuns: Int = 2000
     /// Log-normal jitter on each drawn block's rate.
     public var bootstrapJitterSigma: Double = 0.25
     public var seed: UInt64 = 20_230_320
