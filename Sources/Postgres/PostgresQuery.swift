@@ -56,6 +56,12 @@ public struct PostgresQuery: Sendable, ExpressibleByStringInterpolation, CustomS
             sql += "$\(bindings.count)"
         }
 
+        /// An optional bound value: `nil` binds SQL NULL (with the wrapped type's OID).
+        public mutating func appendInterpolation<Value: PostgresEncodable>(_ value: Value?) {
+            bindings.append(value)
+            sql += "$\(bindings.count)"
+        }
+
         /// An identifier from an allow-list, quoted.
         public mutating func appendInterpolation(_ identifier: PostgresIdentifier) {
             sql += identifier.quoted

@@ -39,7 +39,7 @@ final class EvaluationLoop: Service, Sendable {
     }
 
     func run() async throws {
-        try? await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 await self.tick()
                 await self.ledgerChanged.wait(timeout: self.pollInterval)
@@ -126,7 +126,7 @@ final class CacheRefresher: Service, Sendable {
     }
 
     func run() async throws {
-        try? await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             var backoff = Duration.milliseconds(250)
             while !Task.isCancelled {
                 do {
