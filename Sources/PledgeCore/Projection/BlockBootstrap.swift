@@ -48,7 +48,7 @@ public struct BlockBootstrap: ProjectionMethod {
                     break
                 }
                 let pick = generator.nextUniform()
-                let index = cumulativeWeights.firstIndex { $0 >= pick } ?? blocks.count - 1
+                let index = Self.firstIndex(in: cumulativeWeights, reaching: pick)
                 let block = blocks[index]
                 let rate = max(0, block.interval.rate) * exp(input.settings.bootstrapJitterSigma * generator.nextNormal())
                 let length = Double(block.interval.days)
@@ -81,6 +81,19 @@ public struct BlockBootstrap: ProjectionMethod {
             probabilityOnTime: remaining == 0 ? 1 : Double(onTime) / Double(runs),
             completion: Quantiles(p10: date(0.1), p50: date(0.5), p90: date(0.9)),
             rate: horizon > 0 ? max(0, (medianTotal - input.delivered) / horizon) : blocks.map(\.interval.rate).reduce(0, +) / Double(blocks.count))
+    }
+}
+
+extension BlockBootstrap {
+    /// The first index whose cumulative weight reaches `value` (binary search: draws are the hot loop).
+    static func firstIndex(in cumulative: [Double], reaching value: Double) -> Int {
+        var low = 0
+        var high = cumulative.count - 1
+        while low < high {
+            let middle = (low + high) / 2
+            if cumulative[middle] >= value { high = middle } else { low = middle + 1 }
+        }
+        return low
     }
 }
 

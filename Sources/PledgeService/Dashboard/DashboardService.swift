@@ -46,12 +46,13 @@ public struct DashboardService {
             let timeline = timelines[pledge.publicID] ?? Timeline(countsFrom: pledge.countsFrom, asOf: asOf, dailyChanges: [])
             summaries[pledge.publicID] = AssessmentSummary(assessor.assess(pledge: pledge, timeline: timeline, asOf: asOf), scale: pledge.unit.scale)
         }
-        let silences = SilenceRepository(connection)
+        let silenced = try SilenceRepository(connection).activeCoverage(on: asOf)
         let alerts = try AlertRepository(connection).all().filter { $0.machine.state != .inactive }.map { alert in
-            DashboardBuilder.AlertInput(
+            let rules = silenced[alert.pledgeID] ?? []
+            return DashboardBuilder.AlertInput(
                 pledgeID: alert.pledgeID, rule: alert.rule.rawValue, state: alert.machine.state.rawValue, labels: alert.labels,
                 annotations: alert.annotations, startsAt: alert.startsAt, fingerprint: alert.fingerprint,
-                silenced: try silences.active(pledgeID: alert.pledgeID, rule: alert.rule, on: asOf) != nil)
+                silenced: rules.contains(nil) || rules.contains(alert.rule.rawValue))
         }
         let generatedAt = try run?.evaluatedAt ?? ChangeClock(connection).latestChange() ?? Date(timeIntervalSince1970: Double(asOf.daysSinceEpoch) * 86_400)
         let builder = DashboardBuilder(

@@ -95,8 +95,15 @@ public struct Evaluator {
                 let silence = try notification == nil ? nil : SilenceRepository(tx).active(pledgeID: pledge.publicID, rule: rule, on: asOf)
                 try alerts.recordTransition(alert, from: before.state, runID: runID, asOf: asOf, notification: notification, silencedBy: silence)
                 changes.append(.alert(pledgeID: pledge.publicID, rule: rule, from: before.state, to: after.state, notification: notification, silenced: silence != nil, summary: alert.annotations["summary"] ?? ""))
-                if let notification, silence == nil {
-                    try announce(alert, notification: notification, on: alerts)
+                if let notification {
+                    // The log notifier: every notification, silenced or not, as a structured log line.
+                    logger.notice(
+                        "alert \(notification.rawValue)",
+                        metadata: [
+                            "fingerprint": "\(alert.fingerprint)", "pledge": "\(pledge.publicID)", "rule": "\(rule.rawValue)",
+                            "silenced": "\(silence != nil)", "summary": "\(alert.annotations["summary"] ?? "")",
+                        ])
+                    if silence == nil { try announce(alert, notification: notification, on: alerts) }
                 }
             }
         }

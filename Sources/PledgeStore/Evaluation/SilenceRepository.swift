@@ -53,6 +53,21 @@ public struct SilenceRepository {
         }
     }
 
+    /// Every silence in force on `day`: pledge → silenced rules (nil: all rules), in one query.
+    public func activeCoverage(on day: CalendarDate) throws -> [String: [String?]] {
+        var coverage: [String: [String?]] = [:]
+        for row in try connection.query(
+            """
+            SELECT p.public_id, s.rule FROM silence s JOIN pledge p ON p.id = s.pledge_id
+            WHERE s.expired_at IS NULL AND s.until >= \(day)
+            """)
+        {
+            let (pledge, rule) = try row.decode((String, String?).self)
+            coverage[pledge, default: []].append(rule)
+        }
+        return coverage
+    }
+
     /// The silence covering a pledge's rule on `day`, if any.
     public func active(pledgeID: String, rule: AlertRule, on day: CalendarDate) throws -> Int? {
         try connection.query(
