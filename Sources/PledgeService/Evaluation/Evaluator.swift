@@ -1,4 +1,6 @@
+import Dispatch
 import Foundation
+import Synchronization
 import Logging
 import PledgeCore
 import PledgeStore
@@ -46,12 +48,27 @@ public struct Evaluator {
         for start in stride(from: 0, to: pledges.count, by: Self.batchSize) {
             let batch = Array(pledges[start..<min(start + Self.batchSize, pledges.count)])
             let timelines = try TimelineRepository(connection).timelines(for: batch, asOf: asOf)
-            for pledge in batch {
-                let timeline = timelines[pledge.publicID] ?? Timeline(countsFrom: pledge.countsFrom, asOf: asOf, dailyChanges: [])
-                result.append((pledge, timeline, Assessor(policy: policy).assess(pledge: pledge, timeline: timeline, asOf: asOf)))
+            let inputs = batch.map { pledge in
+                (pledge, timelines[pledge.publicID] ?? Timeline(countsFrom: pledge.countsFrom, asOf: asOf, dailyChanges: []))
             }
+            result += Self.assessConcurrently(inputs, assessor: Assessor(policy: policy), asOf: asOf)
         }
         return result
+    }
+
+    /// Assessments are pure and independent: spread them over the cores, keep the input order.
+    static func assessConcurrently(
+        _ inputs: [(Pledge, Timeline)], assessor: Assessor, asOf: CalendarDate
+    ) -> [(Pledge, Timeline, Assessment)] {
+        let results = Mutex([Assessment?](repeating: nil, count: inputs.count))
+        DispatchQueue.concurrentPerform(iterations: inputs.count) { index in
+            let assessment = assessor.assess(pledge: inputs[index].0, timeline: inputs[index].1, asOf: asOf)
+            results.withLock { $0[index] = assessment }
+        }
+        let assessments = results.withLock { $0 }
+        return inputs.indices.compactMap { index in
+            assessments[index].map { (inputs[index].0, inputs[index].1, $0) }
+        }
     }
 
     private func evaluate(on tx: Connection, asOf: CalendarDate, runID: UUID) throws -> (assessments: [Assessment], changes: [EvaluationReport.Change]) {

@@ -52,12 +52,26 @@ public final class DashboardCache: Sendable {
     }
 
     private let current = Mutex<Snapshot?>(nil)
+    /// Rendered `/v1/pledges/{id}` bodies (entry + assessment history) for one snapshot version: the
+    /// history only changes when an evaluation does, which also changes the version.
+    private let details = Mutex<(version: String, bodies: [String: Data])>(("", [:]))
 
     public init() {}
 
     public var snapshot: Snapshot? { current.withLock { $0 } }
 
     public func replace(with snapshot: Snapshot) { current.withLock { $0 = snapshot } }
+
+    func pledgeDetail(_ id: String, version: String) -> Data? {
+        details.withLock { $0.version == version ? $0.bodies[id] : nil }
+    }
+
+    func storePledgeDetail(_ id: String, version: String, body: Data) {
+        details.withLock { cache in
+            if cache.version != version { cache = (version, [:]) }
+            cache.bodies[id] = body
+        }
+    }
 }
 
 /// Strong validators for responses: a 64-bit FNV-1a of the body, as hex.

@@ -73,10 +73,13 @@ struct Routes: Sendable {
         guard let id = context.parameters.get("id"), let entry = snapshot.pledgeEntries[id] else {
             throw HTTPError(.notFound, message: "no such pledge")
         }
+        if let cached = cache.pledgeDetail(id, version: snapshot.version) { return Self.json(cached) }
         let history = try await client.withConnection { connection in
             try AssessmentRepository(connection).history(pledgeID: id, limit: 100)
         }
-        return Self.json(try DashboardCache.Snapshot.render(PledgeDetail(pledge: entry, history: history)))
+        let body = try DashboardCache.Snapshot.render(PledgeDetail(pledge: entry, history: history))
+        cache.storePledgeDetail(id, version: snapshot.version, body: body)
+        return Self.json(body)
     }
 
     func readiness() async -> Response {

@@ -67,25 +67,24 @@ public struct DeliveryImport {
                        c.id, coalesce(v.source, ''), coalesce(v.note, ''), \(actor),
                        coalesce(v.idempotency_key,
                                 'import:' || encode(sha256(convert_to(v.payload || chr(31) || v.occurrence, 'UTF8')), 'hex')),
-                       encode(sha256(convert_to(v.payload, 'UTF8')), 'hex')
+                       v.payload_hash
                 FROM import_rows v
                 LEFT JOIN party c ON c.name = v.contributor
                 ORDER BY v.line
                 ON CONFLICT (idempotency_key) DO NOTHING
                 """)
-            // The staging table goes at commit; its view must go first.
-            try tx.execute("DROP VIEW import_rows")
             return Summary(rows: rows, added: added, alreadyPresent: rows - added)
         }
     }
 
     /// Every bad row with its first problem.
     private func validate(_ tx: Connection, today: CalendarDate) throws -> [RowProblem] {
-        // A view of the staging rows with their pledge, parsed values and payload, used by both the
-        // validation and the insert.
+        // The staging rows with their pledge, parsed values, payload and its hash, computed once and used
+        // by both the validation and the insert.
         try tx.execute(
             """
-            CREATE TEMP VIEW import_rows AS
+            CREATE TEMP TABLE import_rows ON COMMIT DROP AS
+            SELECT r.*, encode(sha256(convert_to(r.payload, 'UTF8')), 'hex') AS payload_hash FROM (
             SELECT s.*, p.id AS pledge_id, p.unit, p.unit_scale, p.counts_from, p.status,
                    pw_try_date(s.date) AS day,
                    pw_quantity(s.quantity) AS amount,
@@ -104,6 +103,7 @@ public struct DeliveryImport {
                   AND ((f.base = s.currency AND f.quote = p.unit) OR (f.base = p.unit AND f.quote = s.currency))
                 ORDER BY f.base = s.currency DESC LIMIT 1
             ) fx ON true
+            ) r
             """)
         return try tx.query(
             """
@@ -133,7 +133,7 @@ public struct DeliveryImport {
                      AND min(v.payload) OVER (PARTITION BY v.idempotency_key) <> max(v.payload) OVER (PARTITION BY v.idempotency_key)
                      THEN format('idempotency_key: %s is used by other rows of this file with different values', quote_literal(v.idempotency_key))
                 WHEN EXISTS (SELECT 1 FROM delivery d WHERE d.idempotency_key = v.idempotency_key
-                             AND d.payload_hash IS DISTINCT FROM encode(sha256(convert_to(v.payload, 'UTF8')), 'hex'))
+                             AND d.payload_hash IS DISTINCT FROM v.payload_hash)
                      THEN format('idempotency_key: %s was already used for a different ledger entry', quote_literal(v.idempotency_key))
               END AS reason
               FROM import_rows v
