@@ -56,6 +56,47 @@ struct ImportTests {
         }
     }
 
+    @Test("the same delivery written two ways (1000000 and \"1,000,000\") on one day counts as two rows, and once each on re-import")
+    func sameAmountWrittenTwoWays() throws {
+        try ScratchDatabase.with { db in
+            try db.seedWithOneRate()
+            let csv = """
+                pledge,date,quantity,contributor
+                eu-1m-rounds,2023-12-15,1000,Germany
+                eu-1m-rounds,2023-12-15,"1,000",Germany
+                eu-1m-rounds,2023-12-15,"1,000",Germany
+
+                """
+            let outputs = try withFile(csv) { path throws -> [String] in
+                [try db.succeed(["import", "deliveries", path]).stdout, try db.succeed(["import", "deliveries", path]).stdout]
+            }
+            #expect(outputs == ["3 rows: 3 added, 0 already present\n", "3 rows: 0 added, 3 already present\n"])
+            #expect(try db.entries("eu-1m-rounds").filter { $0.kind == "delivery" }.count == 3)
+            #expect(try db.show("eu-1m-rounds").delivered == "303000")
+        }
+    }
+
+    @Test("imported deliveries dated before a later reported total are part of it; more than it adds is refused, nothing written")
+    func importBeforeReport() throws {
+        try ScratchDatabase.with { db in
+            try db.seedWithOneRate()
+            try db.succeed(["delivery", "report-total", "eu-1m-rounds", "--total", "480000", "--as-of", "2024-01-31"])
+            let early = "pledge,date,quantity\neu-1m-rounds,2023-12-01,20000\neu-1m-rounds,2023-12-15,30000\neu-1m-rounds,2024-02-05,5000\n"
+            let imported = try withFile(early) { path in try db.succeed(["import", "deliveries", path]).stdout }
+            #expect(imported == "3 rows: 3 added, 0 already present\n")
+            #expect(try db.show("eu-1m-rounds", asOf: "2023-12-31").delivered == "350000")
+            #expect(try db.show("eu-1m-rounds", asOf: "2024-01-31").delivered == "480000")
+            #expect(try db.show("eu-1m-rounds").delivered == "485000")
+
+            let before = try DatabaseSnapshot.take(db)
+            let tooMuch = "pledge,date,quantity\neu-1m-rounds,2024-01-10,130001\n"
+            let result = try withFile(tooMuch) { path in try db.run(["import", "deliveries", path]) }
+            #expect(result.status == 67, "\(result)")
+            #expect(result.stderr.contains("130001") && result.stderr.contains("130000"), "\(result.stderr)")
+            #expect(try DatabaseSnapshot.take(db) == before)
+        }
+    }
+
     @Test("a file from standard input is imported the same way")
     func standardInput() throws {
         try ScratchDatabase.with { db in

@@ -155,4 +155,64 @@ struct CorrectionsBeforeReportsTests {
             #expect(try ledger.delivered(pledgeID: "eu-1m-rounds") == 500_000)
         }
     }
+
+    /// The EU's two reported totals: 300,000 on 2023-11-14 and 480,000 on 2024-01-31.
+    func twoReports(_ ledger: DeliveryLedger) throws -> (first: Int, second: Int) {
+        let today = LedgerIntegrityTests.today
+        let first = try ledger.reportTotal(
+            pledgeID: "eu-1m-rounds", total: "300000", asOf: CalendarDate(iso: "2023-11-14")!, source: "", idempotencyKey: nil, by: "t", today: today)
+        let second = try ledger.reportTotal(
+            pledgeID: "eu-1m-rounds", total: "480000", asOf: CalendarDate(iso: "2024-01-31")!, source: "", idempotencyKey: nil, by: "t", today: today)
+        return (first.entryID, second.entryID)
+    }
+
+    @Test("after a compensation, correcting the earlier report is bounded by the later report's stated total, not more")
+    func correctionBoundedByLaterTotal() throws {
+        try ScratchDatabase.with { database in
+            let connection = try database.connect()
+            try LedgerIntegrityTests().seeded(connection)
+            let ledger = DeliveryLedger(connection)
+            let (first, _) = try twoReports(ledger)
+            _ = try ledger.correct(entryID: first, quantity: "250000", reason: "revised down", by: "t")
+            let before = try ledger.entries(pledgeID: "eu-1m-rounds").count
+            #expect(throws: InputError.self) { try ledger.correct(entryID: first, quantity: "490000", reason: "too high", by: "t") }
+            #expect(try ledger.entries(pledgeID: "eu-1m-rounds").count == before)
+            _ = try ledger.correct(entryID: first, quantity: "480000", reason: "as high as the next", by: "t")
+            #expect(try ledger.delivered(pledgeID: "eu-1m-rounds", asOf: CalendarDate(iso: "2023-12-31")!) == 480_000)
+            #expect(try ledger.delivered(pledgeID: "eu-1m-rounds") == 480_000)
+        }
+    }
+
+    @Test("a delivery recorded with a date before a later reported total is part of it: the total stays, the history changes")
+    func recordBeforeReport() throws {
+        try ScratchDatabase.with { database in
+            let connection = try database.connect()
+            try LedgerIntegrityTests().seeded(connection)
+            let ledger = DeliveryLedger(connection)
+            let (_, second) = try twoReports(ledger)
+            func record(_ quantity: String, on date: String) throws -> DeliveryLedger.Recorded {
+                try ledger.record(
+                    try NewDelivery(
+                        pledgeID: "eu-1m-rounds", date: date, quantity: quantity, currency: nil, contributor: nil, source: "",
+                        note: "", idempotencyKey: nil), by: "t", today: LedgerIntegrityTests.today)
+            }
+            _ = try record("20000", on: "2023-12-01")
+            #expect(try ledger.delivered(pledgeID: "eu-1m-rounds", asOf: CalendarDate(iso: "2023-12-31")!) == 320_000)
+            #expect(try ledger.delivered(pledgeID: "eu-1m-rounds", asOf: CalendarDate(iso: "2024-01-31")!) == 480_000)
+            let compensation = try #require(try ledger.entries(pledgeID: "eu-1m-rounds").last)
+            #expect(compensation.kind == .correction)
+            #expect(compensation.correctsID == second)
+            #expect(compensation.quantity == -20_000)
+
+            // 160,000 is all the second report adds after the first report and that delivery: 160,001 contradicts it.
+            let before = try ledger.entries(pledgeID: "eu-1m-rounds")
+            #expect(throws: InputError.self) { try record("160001", on: "2023-12-05") }
+            #expect(try ledger.entries(pledgeID: "eu-1m-rounds") == before)
+            _ = try record("160000", on: "2023-12-05")
+            #expect(try ledger.delivered(pledgeID: "eu-1m-rounds") == 480_000)
+            // A delivery after the last report just adds.
+            _ = try record("5000", on: "2024-02-05")
+            #expect(try ledger.delivered(pledgeID: "eu-1m-rounds") == 485_000)
+        }
+    }
 }

@@ -53,26 +53,73 @@ public struct DeliveryImport {
                 SELECT DISTINCT contributor FROM import_staging WHERE contributor IS NOT NULL
                 ON CONFLICT (name) DO NOTHING
                 """)
-            let added = try tx.execute(
+            // The new rows, and for each reported total that follows some of them, one compensating
+            // correction: a report states the cumulative total on its date, which already includes whatever
+            // was delivered before it, so what is now recorded separately is taken off its increment.
+            let outcome = try tx.query(
                 """
-                INSERT INTO delivery (pledge_id, kind, delivered_on, quantity, original_quantity, original_currency,
-                                      fx_rate, contributor_id, source, note, recorded_by, idempotency_key, payload_hash)
-                SELECT v.pledge_id, 'delivery', v.day,
-                       CASE WHEN NOT v.foreign_currency THEN v.amount
-                            WHEN v.fx_base = v.currency THEN round(v.amount * v.rate, v.unit_scale)
-                            ELSE round(v.amount / v.rate, v.unit_scale) END,
-                       CASE WHEN v.foreign_currency THEN v.amount END,
-                       CASE WHEN v.foreign_currency THEN v.currency END,
-                       CASE WHEN v.foreign_currency THEN v.rate END,
-                       c.id, coalesce(v.source, ''), coalesce(v.note, ''), \(actor),
-                       coalesce(v.idempotency_key,
-                                'import:' || encode(sha256(convert_to(v.payload || chr(31) || v.occurrence, 'UTF8')), 'hex')),
-                       v.payload_hash
-                FROM import_rows v
-                LEFT JOIN party c ON c.name = v.contributor
-                ORDER BY v.line
-                ON CONFLICT (idempotency_key) DO NOTHING
-                """)
+                WITH inserted AS (
+                    INSERT INTO delivery (pledge_id, kind, delivered_on, quantity, original_quantity, original_currency,
+                                          fx_rate, contributor_id, source, note, recorded_by, idempotency_key, payload_hash)
+                    SELECT v.pledge_id, 'delivery', v.day,
+                           CASE WHEN NOT v.foreign_currency THEN v.amount
+                                WHEN v.fx_base = v.currency THEN round(v.amount * v.rate, v.unit_scale)
+                                ELSE round(v.amount / v.rate, v.unit_scale) END,
+                           CASE WHEN v.foreign_currency THEN v.amount END,
+                           CASE WHEN v.foreign_currency THEN v.currency END,
+                           CASE WHEN v.foreign_currency THEN v.rate END,
+                           c.id, coalesce(v.source, ''), coalesce(v.note, ''), \(actor),
+                           coalesce(v.idempotency_key,
+                                    'import:' || encode(sha256(convert_to(v.payload || chr(31) || v.occurrence, 'UTF8')), 'hex')),
+                           v.payload_hash
+                    FROM import_rows v
+                    LEFT JOIN party c ON c.name = v.contributor
+                    ORDER BY v.line
+                    ON CONFLICT (idempotency_key) DO NOTHING
+                    RETURNING pledge_id, delivered_on, quantity
+                ),
+                last_report AS (
+                    SELECT pledge_id, max(delivered_on) AS day FROM delivery WHERE kind = 'report' GROUP BY pledge_id
+                ),
+                followed AS (
+                    SELECT r.id AS report, r.pledge_id, r.delivered_on, sum(n.quantity) AS quantity
+                    FROM inserted n
+                    JOIN last_report l ON l.pledge_id = n.pledge_id AND l.day > n.delivered_on
+                    CROSS JOIN LATERAL (
+                        SELECT d.id, d.pledge_id, d.delivered_on FROM delivery d
+                        WHERE d.kind = 'report' AND d.pledge_id = n.pledge_id AND d.delivered_on > n.delivered_on
+                          AND NOT EXISTS (SELECT 1 FROM delivery x WHERE x.corrects_id = d.id AND x.kind = 'void')
+                        ORDER BY d.delivered_on, d.id LIMIT 1
+                    ) r
+                    GROUP BY r.id, r.pledge_id, r.delivered_on
+                ),
+                compensated AS (
+                    INSERT INTO delivery (pledge_id, kind, delivered_on, quantity, corrects_id, reason, recorded_by)
+                    SELECT f.pledge_id, 'correction', f.delivered_on, -f.quantity, f.report,
+                           format('keeps report #%s''s total: imported deliveries dated before it', f.report), \(actor)
+                    FROM followed f
+                    RETURNING id
+                ),
+                overdrawn AS (
+                    SELECT f.report, f.quantity,
+                           (SELECT d.quantity FROM delivery d WHERE d.id = f.report)
+                           + coalesce((SELECT sum(c.quantity) FROM delivery c WHERE c.corrects_id = f.report), 0) AS increment
+                    FROM followed f
+                )
+                SELECT (SELECT count(*) FROM inserted), (SELECT count(*) FROM compensated),
+                       o.report, o.increment, o.quantity
+                FROM (SELECT 1) one
+                LEFT JOIN overdrawn o ON o.quantity > o.increment
+                ORDER BY o.report LIMIT 1
+                """
+            ).first!
+            let (added, _, report, increment, quantity) = try outcome.decode((Int, Int, Int?, Decimal?, Decimal?).self)
+            if let report, let increment, let quantity {
+                throw InputError.conflict(
+                    "the imported deliveries dated before report #\(report) add up to \(quantity), more than the \(increment) "
+                        + "that report adds to the total before it; nothing imported — correct the report first "
+                        + "(`delivery correct \(report) --quantity <total>`)")
+            }
             return Summary(rows: rows, added: added, alreadyPresent: rows - added)
         }
     }
@@ -84,18 +131,18 @@ public struct DeliveryImport {
         try tx.execute(
             """
             CREATE TEMP TABLE import_rows ON COMMIT DROP AS
-            SELECT r.*, encode(sha256(convert_to(r.payload, 'UTF8')), 'hex') AS payload_hash FROM (
+            SELECT r.*, encode(sha256(convert_to(r.payload, 'UTF8')), 'hex') AS payload_hash,
+                   row_number() OVER (PARTITION BY r.payload ORDER BY r.line) AS occurrence
+            FROM (
             SELECT s.*, p.id AS pledge_id, p.unit, p.unit_scale, p.counts_from, p.status,
                    pw_try_date(s.date) AS day,
                    pw_quantity(s.quantity) AS amount,
                    s.currency IS NOT NULL AND s.currency <> p.unit AS foreign_currency,
                    fx.base AS fx_base, fx.rate,
-                   concat_ws(chr(31), s.pledge, s.date,
+                   concat_ws(chr(31), s.pledge, coalesce(pw_try_date(s.date)::text, s.date),
                              trim_scale(pw_quantity(s.quantity))::text,
                              coalesce(s.currency, p.unit), coalesce(s.contributor, ''), coalesce(s.source, ''),
-                             coalesce(s.note, '')) AS payload,
-                   row_number() OVER (PARTITION BY s.pledge, s.date, s.quantity, s.currency, s.contributor, s.source, s.note
-                                      ORDER BY s.line) AS occurrence
+                             coalesce(s.note, '')) AS payload
             FROM import_staging s LEFT JOIN pledge p ON p.public_id = s.pledge
             LEFT JOIN LATERAL (
                 SELECT f.base, f.rate FROM fx_rate f

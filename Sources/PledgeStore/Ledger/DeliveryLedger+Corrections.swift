@@ -73,6 +73,26 @@ extension DeliveryLedger {
         }
     }
 
+    /// A delivery dated before a later reported total is part of that total: the report's increment is
+    /// reduced by as much (a compensating correction), so the total it states stays true. A delivery larger
+    /// than the report's increment contradicts the report and is refused.
+    func keepLaterReportTrue(after entry: CorrectableEntry, pledge: LockedPledge, by actor: String, on tx: Connection) throws {
+        guard let found = try entry.nextReport(on: tx) else { return }
+        // Deliveries are recorded under a shared lock on the pledge; the report row's lock serializes the
+        // ones that compensate the same report, and its increment is read again once the lock is held.
+        _ = try tx.query("SELECT id FROM delivery WHERE id = \(found.id) FOR UPDATE")
+        let next = try CorrectableEntry.read(found.id, on: tx)
+        guard entry.net <= next.net else {
+            throw InputError.invalid(
+                field: "quantity", value: "\(entry.net)",
+                expected: "at most \(next.net) \(pledge.unit): the later report #\(next.id) states a total of "
+                    + "\(next.total ?? 0) on \(next.date), only \(next.net) more than the entries before it; correct that report first")
+        }
+        _ = try compensate(
+            next: next, by: -entry.net, reason: "keeps report #\(next.id)'s total: delivery #\(entry.id) is dated before it",
+            actor: actor, on: tx)
+    }
+
     private func compensate(next: CorrectableEntry, by quantity: Decimal, reason: String, actor: String, on tx: Connection) throws -> Int {
         try tx.query(
             """
@@ -118,15 +138,20 @@ struct CorrectableEntry {
         let row = try tx.query(
             """
             SELECT d.pledge_id, d.kind, d.delivered_on, d.quantity + coalesce((SELECT sum(c.quantity) FROM delivery c
-                   WHERE c.corrects_id = d.id), 0), d.reported_total + coalesce((SELECT sum(c.quantity) FROM delivery c
-                   WHERE c.corrects_id = d.id AND c.kind = 'correction'), 0)
+                   WHERE c.corrects_id = d.id), 0)
             FROM delivery d WHERE d.id = \(id)
             """
         ).first!
-        let (pledgeRowID, kind, date, net, total) = try row.decode((Int, String, CalendarDate, Decimal, Decimal?).self)
-        return CorrectableEntry(
+        let (pledgeRowID, kind, date, net) = try row.decode((Int, String, CalendarDate, Decimal).self)
+        let entry = CorrectableEntry(
             id: id, pledgeRowID: pledgeRowID, kind: LedgerEntryKind(rawValue: kind) ?? .delivery, date: date, net: net,
-            total: total)
+            total: nil)
+        guard entry.kind == .report else { return entry }
+        // A report's total as the ledger now states it: everything before it plus its own net quantity
+        // (which includes the compensations that keep it true after earlier entries were voided or corrected).
+        return CorrectableEntry(
+            id: id, pledgeRowID: pledgeRowID, kind: .report, date: date, net: net,
+            total: try entry.cumulativeBefore(on: tx) + net)
     }
 
     /// The next report of the same pledge that has not been voided.

@@ -42,7 +42,12 @@ public struct DeliveryLedger {
                 RETURNING id
                 """)
             if let row = inserted.first {
-                return Recorded(entryID: try row.decode(Int.self, at: 0), created: true, quantity: amount.quantity)
+                let entryID = try row.decode(Int.self, at: 0)
+                try keepLaterReportTrue(
+                    after: CorrectableEntry(
+                        id: entryID, pledgeRowID: pledge.id, kind: .delivery, date: delivery.date, net: amount.quantity, total: nil),
+                    pledge: pledge, by: actor, on: tx)
+                return Recorded(entryID: entryID, created: true, quantity: amount.quantity)
             }
             return try existing(key: delivery.idempotencyKey, payload: payload, on: tx)
         }
@@ -116,10 +121,13 @@ public struct DeliveryLedger {
                 VALUES (\(pledge.id), 'report', \(date), \(increment), \(total), \(source), \(actor), \(idempotencyKey),
                         CASE WHEN \(idempotencyKey)::text IS NULL THEN NULL
                              ELSE encode(sha256(convert_to(\(payload), 'UTF8')), 'hex') END)
+                ON CONFLICT (idempotency_key) DO NOTHING
                 RETURNING id
                 """
-            ).scalar(Int.self)
-            return Recorded(entryID: id, created: true, quantity: increment)
+            ).first
+            // The key was taken by a concurrent writer since the check above: the same answer as a retry.
+            guard let id else { return try existing(key: idempotencyKey, payload: payload, on: tx) }
+            return Recorded(entryID: try id.decode(Int.self, at: 0), created: true, quantity: increment)
         }
     }
 

@@ -17,5 +17,7 @@ public struct Migration: Sendable, Equatable {
         Migration(
             name: "0002_assessments_alerts.sql",
             sql: String(decoding: PackageResources._002_assessments_alerts_sql, as: UTF8.self)),
+        Migration(
+            name: "0003_report_index.sql", sql: String(decoding: PackageResources._003_report_index_sql, as: UTF8.self)),
     ]
 }
