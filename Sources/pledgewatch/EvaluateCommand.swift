@@ -93,7 +93,7 @@ struct Evaluate: ParsableCommand {
             assessments.map { a in
                 [
                     a.pledgeID, a.status.rawValue, Render.grouped(a.delivered), Render.grouped(a.target),
-                    Render.grouped(Decimal(Int64(a.projectedTotal.p50.rounded()))),
+                    Figure.grouped(a.projectedTotal.p50),
                     a.probabilityOnTime.map { String(format: "%.1f %%", $0 * 100) } ?? "—",
                     a.paceRatio.map { String(format: "%.2f", $0) } ?? "—", a.grade.rawValue, a.method,
                 ]

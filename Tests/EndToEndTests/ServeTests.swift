@@ -20,7 +20,13 @@ struct ServeTests {
             #expect(ready?.text.contains("\"ready\":true") == true)
             #expect(try server.get("/healthz").status == 200)
 
-            let dashboard = try server.get("/v1/dashboard")
+            // Ready means a dashboard is served; the first evaluation (which opens alerts) may still be
+            // running. Wait for its result so the document no longer changes under the requests below.
+            let evaluated = try await server.poll("/v1/dashboard") { result in
+                let document = try? JSONSerialization.jsonObject(with: result.body) as? [String: Any]
+                return (document?["alerts"] as? [Any])?.isEmpty == false
+            }
+            let dashboard = try #require(evaluated, "the first evaluation's alerts reach the dashboard")
             #expect(dashboard.status == 200)
             #expect(dashboard.headers["content-type"] == "application/json")
             let document = try JSONSerialization.jsonObject(with: dashboard.body) as? [String: Any]

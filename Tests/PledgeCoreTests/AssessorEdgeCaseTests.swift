@@ -21,6 +21,34 @@ struct AssessorEdgeCaseTests {
         #expect(late.status == .stalled)
     }
 
+    @Test("the grade is one lower when the horizon is longer than the observed span, and D stays D")
+    func gradeLoweredForLongHorizon() {
+        let reports: [(String, Decimal)] = [
+            ("2023-04-20", 50_000), ("2023-06-20", 50_000), ("2023-08-20", 50_000), ("2023-10-20", 50_000), ("2023-12-20", 50_000),
+        ]
+        // Five reports over 275 days: A when the deadline is near…
+        let near = assess(reports, asOf: "2023-12-20", pledge: Fixture.pledge(deadline: "2024-03-31"))
+        #expect(near.grade == .a, "\(near.gradeReasons)")
+        // …and B when the deadline is further away than the span observed.
+        let far = assess(reports, asOf: "2023-12-20", pledge: Fixture.pledge(deadline: "2025-12-31"))
+        #expect(far.grade == .b, "\(far.gradeReasons)")
+        #expect(far.gradeReasons.contains { $0.contains("longer than the observed span") })
+        let single = assess([("2023-04-20", 50_000)], asOf: "2023-04-20", pledge: Fixture.pledge(deadline: "2025-12-31"))
+        #expect(single.grade == .d)
+    }
+
+    @Test("a delivery on the day counting starts is an interval the rate models see, not a zero-day step")
+    func deliveryOnFirstDay() {
+        let timeline = Fixture.timeline([("2023-03-20", 100_000), ("2023-04-19", 50_000)], asOf: "2023-04-19")
+        #expect(timeline.intervals.map(\.days) == [1, 30])
+        #expect(timeline.intervals.map(\.increment).reduce(0, +) == 150_000)
+        #expect(timeline.delivered == 150_000)
+        // Without a delivery on that day the anchor stays on it.
+        let later = Fixture.timeline([("2023-03-21", 100_000)], asOf: "2023-04-19")
+        #expect(later.points.first?.date == Self.d("2023-03-20"))
+        #expect(later.intervals.map(\.days) == [1])
+    }
+
     @Test("met before the deadline is met, with P(on time) 1 and no shortfall")
     func metEarly() {
         let a = assess([("2023-06-01", 600_000), ("2023-09-01", 400_000)], asOf: "2023-10-01")

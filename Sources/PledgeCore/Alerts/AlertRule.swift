@@ -56,17 +56,7 @@ public enum AlertRule: String, Sendable, Codable, CaseIterable {
         ]
     }
 
-    static func figure(_ value: Double) -> String {
-        let rounded = Int64(value.rounded())
-        var digits = String(abs(rounded))
-        var groups: [String] = []
-        while digits.count > 3 {
-            groups.insert(String(digits.suffix(3)), at: 0)
-            digits.removeLast(3)
-        }
-        groups.insert(digits, at: 0)
-        return (rounded < 0 ? "-" : "") + groups.joined(separator: ",")
-    }
+    static func figure(_ value: Double) -> String { Figure.grouped(value) }
 
     /// A stable 64-bit FNV-1a hash of the sorted label set, as hex (Alertmanager fingerprints are 64-bit too).
     public static func fingerprint(_ labels: [String: String]) -> String {

@@ -58,7 +58,7 @@ public struct Assessor: Sendable {
         }
         if n == 0 { reasons.append("no report yet: nothing to project from") }
         if n == 1 { reasons.append("a single report: any forecast is mostly the prior's") }
-        if input.horizon > span && grade < .d {
+        if input.horizon > span && grade > .d {
             grade = grade.lowered
             reasons.append("the horizon (\(input.horizon) days) is longer than the observed span")
         }

@@ -22,10 +22,15 @@ public struct Timeline: Sendable, Equatable, Codable {
 
     /// Builds the series from per-day net changes (the SQL aggregate), anchored at `countsFrom`.
     /// Days before `countsFrom` are folded into the anchor day; days after `asOf` are ignored.
+    /// The anchor is zero at the start of `countsFrom`; when something is delivered on that very day, the
+    /// anchor is dated the day before (the end of which is the same instant), so that first delivery is an
+    /// interval of one day that the rate models see, not a zero-day step they would have to drop.
     public init(countsFrom: CalendarDate, asOf: CalendarDate, dailyChanges: [(date: CalendarDate, change: Decimal)]) {
-        var points = [Point(date: countsFrom, cumulative: 0, assumed: true)]
+        let changes = dailyChanges.filter { $0.date <= asOf }.sorted(by: { $0.date < $1.date })
+        let deliveredOnFirstDay = changes.first.map { $0.date <= countsFrom } ?? false
+        var points = [Point(date: deliveredOnFirstDay ? countsFrom.adding(days: -1) : countsFrom, cumulative: 0, assumed: true)]
         var total = Decimal(0)
-        for (date, change) in dailyChanges.sorted(by: { $0.date < $1.date }) where date <= asOf {
+        for (date, change) in changes {
             total += change
             let day = max(date, countsFrom)
             if day == points[points.count - 1].date, points.count > 1 {

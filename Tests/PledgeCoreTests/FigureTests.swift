@@ -1,0 +1,27 @@
+import Foundation
+import PledgeCore
+import PropertyBased
+import Testing
+
+@Suite("figures as people read them")
+struct FigureTests {
+    @Test("whole numbers below 2^53 come back digit for digit, grouped in threes")
+    func roundTrip() async {
+        await propertyCheck(input: Gen.int(in: -9_007_199_254_740_991...9_007_199_254_740_991)) { n in
+            let text = Figure.grouped(Double(n))
+            #expect(text.replacingOccurrences(of: ",", with: "") == String(n))
+            let groups = text.split(separator: Character(","))
+            #expect(groups.dropFirst().allSatisfy { $0.count == 3 })
+        }
+    }
+
+    @Test("huge, infinite and NaN projections render instead of trapping")
+    func extremes() {
+        #expect(Figure.grouped(1_000_000) == "1,000,000")
+        #expect(Figure.grouped(-1234.5) == "-1,235")
+        #expect(Figure.grouped(1e19) == "1.000e+19")
+        #expect(Figure.grouped(-Double.greatestFiniteMagnitude).hasPrefix("-1.798e+308"))
+        #expect(Figure.grouped(.infinity) == "n/a")
+        #expect(Figure.grouped(.nan) == "n/a")
+    }
+}
