@@ -18,89 +18,152 @@ public struct BlockBootstrap: ProjectionMethod {
         let blocks = WeightedInterval.weigh(input)
         let totalWeight = blocks.reduce(0) { $0 + $1.weight }
         guard !blocks.isEmpty, totalWeight > 0 else { return LogRateModel().project(input) }
-        var cumulativeWeights: [Double] = []
-        var running = 0.0
-        for block in blocks {
-            running += block.weight / totalWeight
-            cumulativeWeights.append(running)
-        }
+        // The hot loop touches only these: one 64-bit draw picks a block (alias method, O(1)) and its
+        // jitter (a stratified table of the log-normal), so a step costs no logarithm, sine or exponential.
+        let picker = AliasTable(weights: blocks.map(\.weight))
+        let rates = blocks.map { max(0, $0.interval.rate) }
+        let lengths = blocks.map { Double($0.interval.days) }
+        let jitter = JitterTable.multipliers(sigma: input.settings.bootstrapJitterSigma)
         var generator = SeededGenerator(seed: input.settings.seed)
         let runs = max(100, input.settings.bootstrapRuns)
         let horizon = Double(input.horizon)
         let limit = Double(input.asOf.days(until: input.horizonEnd))
         let remaining = input.remaining
-        var totals: [Double] = []
-        var passages: [Double] = []
-        totals.reserveCapacity(runs)
-        passages.reserveCapacity(runs)
+        var totals = [Double](repeating: 0, count: runs)
+        var passages = [Double](repeating: 0, count: runs)
         var onTime = 0
-        for _ in 0..<runs {
-            var day = 0.0
-            var delivered = 0.0
-            var totalAtDeadline: Double?
-            var passage: Double? = remaining == 0 ? 0 : nil
-            // Walk in blocks to the deadline (and on, until the target if that comes sooner); past the
-            // deadline only the passage day is still unknown: the run continues at its own average pace.
-            while day < limit && (passage == nil || totalAtDeadline == nil) {
-                if totalAtDeadline != nil, passage == nil, day > 0 {
-                    let pace = delivered / day
-                    if pace > 0 { passage = day + ((remaining - delivered) / pace).rounded(.up) }
-                    break
+        rates.withUnsafeBufferPointer { rates in
+            lengths.withUnsafeBufferPointer { lengths in
+                jitter.withUnsafeBufferPointer { jitter in
+                    for run in 0..<runs {
+                        var day = 0.0
+                        var delivered = 0.0
+                        var totalAtDeadline: Double?
+                        var passage: Double? = remaining == 0 ? 0 : nil
+                        // Walk in blocks to the deadline (and on, until the target if that comes sooner); past
+                        // the deadline only the passage day is still unknown: the run continues at its own
+                        // average pace.
+                        while day < limit && (passage == nil || totalAtDeadline == nil) {
+                            if totalAtDeadline != nil, passage == nil, day > 0 {
+                                let pace = delivered / day
+                                if pace > 0 { passage = day + ((remaining - delivered) / pace).rounded(.up) }
+                                break
+                            }
+                            let bits = generator.next()
+                            let index = picker.pick(bits)
+                            let rate = rates[index] * jitter[Int(bits & JitterTable.mask)]
+                            let length = lengths[index]
+                            if totalAtDeadline == nil, day + length >= horizon {
+                                totalAtDeadline = delivered + rate * max(0, horizon - day)
+                            }
+                            if passage == nil, rate > 0, delivered + rate * length >= remaining {
+                                passage = day + ((remaining - delivered) / rate).rounded(.up)
+                            }
+                            delivered += rate * length
+                            day += length
+                        }
+                        totals[run] = input.delivered + (totalAtDeadline ?? delivered)
+                        let first = passage ?? .infinity
+                        passages[run] = first
+                        if first <= horizon { onTime += 1 }
+                    }
                 }
-                let pick = generator.nextUniform()
-                let index = Self.firstIndex(in: cumulativeWeights, reaching: pick)
-                let block = blocks[index]
-                let rate = max(0, block.interval.rate) * exp(input.settings.bootstrapJitterSigma * generator.nextNormal())
-                let length = Double(block.interval.days)
-                if totalAtDeadline == nil, day + length >= horizon {
-                    totalAtDeadline = delivered + rate * max(0, horizon - day)
-                }
-                if passage == nil, rate > 0, delivered + rate * length >= remaining {
-                    passage = day + ((remaining - delivered) / rate).rounded(.up)
-                }
-                delivered += rate * length
-                day += length
             }
-            totals.append(input.delivered + (totalAtDeadline ?? delivered))
-            let first = passage ?? .infinity
-            passages.append(first)
-            if first <= horizon { onTime += 1 }
         }
-        totals.sort()
-        passages.sort()
-        func date(_ q: Double) -> CalendarDate? {
-            let value = passages[min(passages.count - 1, Int((q * Double(passages.count - 1)).rounded()))]
+        // Only five order statistics are needed: select them rather than sort every run.
+        let quantiles = Statistics.quantiles(of: &totals, [0.1, 0.5, 0.9])
+        let ranks = [0.1, 0.5, 0.9].map { min(runs - 1, Int(($0 * Double(runs - 1)).rounded())) }
+        let passageDays = Statistics.orderStatistics(of: &passages, ranks: ranks)
+        func date(_ value: Double) -> CalendarDate? {
             guard value.isFinite, value <= limit else { return nil }
             return input.asOf.adding(days: Int(value))
         }
-        let medianTotal = Statistics.quantile(sorted: totals, 0.5)
+        let medianTotal = quantiles[1]
         return Projection(
             method: name,
-            totalAtDeadline: Quantiles(
-                p10: Statistics.quantile(sorted: totals, 0.9), p50: medianTotal, p90: Statistics.quantile(sorted: totals, 0.1)),
+            totalAtDeadline: Quantiles(p10: quantiles[2], p50: medianTotal, p90: quantiles[0]),
             probabilityOnTime: remaining == 0 ? 1 : Double(onTime) / Double(runs),
-            completion: Quantiles(p10: date(0.1), p50: date(0.5), p90: date(0.9)),
+            completion: Quantiles(p10: date(passageDays[0]), p50: date(passageDays[1]), p90: date(passageDays[2])),
             rate: horizon > 0 ? max(0, (medianTotal - input.delivered) / horizon) : blocks.map(\.interval.rate).reduce(0, +) / Double(blocks.count))
     }
 }
 
-extension BlockBootstrap {
-    /// The first index whose cumulative weight reaches `value` (binary search: draws are the hot loop).
-    static func firstIndex(in cumulative: [Double], reaching value: Double) -> Int {
-        var low = 0
-        var high = cumulative.count - 1
-        while low < high {
-            let middle = (low + high) / 2
-            if cumulative[middle] >= value { high = middle } else { low = middle + 1 }
+/// Walker's alias method (Vose's construction): draws an index with probability proportional to its
+/// weight in constant time from one 64-bit random word (bits 32–63 choose a column, bits 10–31 the coin).
+struct AliasTable {
+    let threshold: [Double]
+    let alias: [Int]
+
+    init(weights: [Double]) {
+        let count = weights.count
+        let total = weights.reduce(0, +)
+        var scaled = weights.map { $0 * Double(count) / total }
+        var threshold = [Double](repeating: 1, count: count)
+        var alias = Array(0..<count)
+        var small: [Int] = []
+        var large: [Int] = []
+        for index in 0..<count {
+            if scaled[index] < 1 { small.append(index) } else { large.append(index) }
         }
-        return low
+        while let light = small.popLast(), let heavy = large.popLast() {
+            threshold[light] = scaled[light]
+            alias[light] = heavy
+            scaled[heavy] = scaled[heavy] + scaled[light] - 1
+            if scaled[heavy] < 1 { small.append(heavy) } else { large.append(heavy) }
+        }
+        // Whatever is left is full up to rounding: it keeps its own column.
+        self.threshold = threshold
+        self.alias = alias
+    }
+
+    @inline(__always)
+    func pick(_ bits: UInt64) -> Int {
+        let column = Int(((bits >> 32) &* UInt64(threshold.count)) >> 32)
+        let coin = Double((bits >> 10) & 0x3F_FFFF) * (1.0 / 4_194_304)
+        return coin < threshold[column] ? column : alias[column]
+    }
+}
+
+/// The log-normal jitter exp(σ·Z) as 1,024 equally likely values: Z at the midpoints of 1,024 equal
+/// probability strata of the standard normal. Drawing a stratum uniformly is a draw from the normal
+/// truncated at ±3.3σ, which for a ±25 % jitter on a block's rate is indistinguishable.
+enum JitterTable {
+    static let size = 1024
+    static let mask = UInt64(size - 1)
+    static let normalQuantiles: [Double] = (0..<size).map { inverseNormal((Double($0) + 0.5) / Double(size)) }
+    static let defaultSigma = ProjectionSettings().bootstrapJitterSigma
+    static let defaultMultipliers = normalQuantiles.map { exp(defaultSigma * $0) }
+
+    static func multipliers(sigma: Double) -> [Double] {
+        sigma == defaultSigma ? defaultMultipliers : normalQuantiles.map { exp(sigma * $0) }
+    }
+
+    /// Φ⁻¹(p) by Acklam's rational approximation (relative error below 1.2·10⁻⁹), for 0 < p < 1.
+    static func inverseNormal(_ p: Double) -> Double {
+        let a = [-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02, 1.383577518672690e+02,
+                 -3.066479806614716e+01, 2.506628277459239e+00]
+        let b = [-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02, 6.680131188771972e+01,
+                 -1.328068155288572e+01]
+        let c = [-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00, -2.549732539343734e+00,
+                 4.374664141464968e+00, 2.938163982698783e+00]
+        let d = [7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00, 3.754408661907416e+00]
+        let low = 0.02425
+        func tail(_ q: Double) -> Double {
+            (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5])
+                / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1)
+        }
+        if p < low { return tail(sqrt(-2 * log(p))) }
+        if p > 1 - low { return -tail(sqrt(-2 * log(1 - p))) }
+        let q = p - 0.5
+        let r = q * q
+        return (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q
+            / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1)
     }
 }
 
 /// SplitMix64: small, fast, and reproducible across platforms.
 struct SeededGenerator: RandomNumberGenerator {
     private var state: UInt64
-    private var spareNormal: Double?
 
     init(seed: UInt64) { state = seed }
 
@@ -110,21 +173,5 @@ struct SeededGenerator: RandomNumberGenerator {
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
-    }
-
-    /// Uniform in (0, 1].
-    mutating func nextUniform() -> Double { Double(next() >> 11 + 1) / Double(1 << 53) }
-
-    /// Standard normal (Box–Muller).
-    mutating func nextNormal() -> Double {
-        if let spare = spareNormal {
-            spareNormal = nil
-            return spare
-        }
-        let u = nextUniform()
-        let v = nextUniform()
-        let radius = sqrt(-2 * log(u))
-        spareNormal = radius * sin(2 * .pi * v)
-        return radius * cos(2 * .pi * v)
     }
 }

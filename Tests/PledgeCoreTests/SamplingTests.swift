@@ -1,0 +1,62 @@
+import Foundation
+import PropertyBased
+import Testing
+
+@testable import PledgeCore
+
+/// The bootstrap's building blocks: selection instead of sorting, the alias table, the jitter table.
+@Suite("sampling and order statistics")
+struct SamplingTests {
+    static let values = Gen.int(in: -50...50).map(Double.init).array(of: 1...300)
+
+    @Test("selected quantiles equal the quantiles of the sorted values, duplicates and all")
+    func quantilesBySelection() async {
+        await propertyCheck(input: Self.values) { values in
+            var scratch = values
+            let selected = Statistics.quantiles(of: &scratch, [0.1, 0.5, 0.9])
+            let sorted = values.sorted()
+            #expect(selected == [0.1, 0.5, 0.9].map { Statistics.quantile(sorted: sorted, $0) })
+            #expect(scratch.sorted() == sorted, "selection only reorders")
+        }
+    }
+
+    @Test("order statistics at any ascending ranks equal the sorted values at those ranks")
+    func orderStatistics() async {
+        await propertyCheck(input: Self.values, Gen.int(in: 0...299).array(of: 1...6)) { values, picks in
+            let ranks = picks.map { $0 % values.count }.sorted()
+            var scratch = values
+            #expect(Statistics.orderStatistics(of: &scratch, ranks: ranks) == ranks.map { values.sorted()[$0] })
+        }
+    }
+
+    @Test("the alias table draws each index in proportion to its weight; a zero weight is never drawn")
+    func aliasTable() {
+        let weights: [Double] = [5, 0, 1, 3, 0.5, 0.5]
+        let table = AliasTable(weights: weights)
+        var generator = SeededGenerator(seed: 42)
+        var counts = [Int](repeating: 0, count: weights.count)
+        let draws = 200_000
+        for _ in 0..<draws { counts[table.pick(generator.next())] += 1 }
+        #expect(counts[1] == 0)
+        for (index, weight) in weights.enumerated() {
+            let share = Double(counts[index]) / Double(draws)
+            #expect(abs(share - weight / 10) < 0.005, "index \(index): \(share) vs \(weight / 10)")
+        }
+    }
+
+    @Test("the jitter table is the standard normal's strata: symmetric, known quantiles, mean 0 and variance ≈ 1")
+    func jitterTable() {
+        #expect(abs(JitterTable.inverseNormal(0.975) - 1.959963985) < 1e-8)
+        #expect(abs(JitterTable.inverseNormal(0.5)) < 1e-12)
+        #expect(abs(JitterTable.inverseNormal(0.001) + 3.090232306) < 1e-8)
+        let z = JitterTable.normalQuantiles
+        #expect(z.count == 1024)
+        #expect(zip(z, z.dropFirst()).allSatisfy { $0 < $1 })
+        #expect(zip(z, z.reversed()).allSatisfy { abs($0 + $1) < 1e-9 })
+        let mean = z.reduce(0, +) / Double(z.count)
+        let variance = z.reduce(0) { $0 + $1 * $1 } / Double(z.count)
+        #expect(abs(mean) < 1e-9)
+        #expect(abs(variance - 1) < 0.01)
+        #expect(JitterTable.multipliers(sigma: 0.25) == z.map { exp(0.25 * $0) })
+    }
+}
