@@ -61,8 +61,8 @@ struct Evaluate: ParsableCommand {
             var evaluator = Evaluator(connection: db)
             evaluator.policy = try evaluation.policy()
             evaluator.webhookURL = webhookURL ?? ProcessInfo.processInfo.environment["PLEDGEWATCH_WEBHOOK_URL"]
+            evaluator.keepAssessments = verbose || output.json
             let report = try evaluator.run(asOf: try evaluation.date())
-            let units = try Dictionary(uniqueKeysWithValues: PledgeRepository(db).list().map { ($0.publicID, $0.unit.scale) })
             if evaluator.webhookURL != nil {
                 let (_, failed) = try WebhookSender(connection: db).deliverDue()
                 if failed > 0 {
@@ -70,6 +70,7 @@ struct Evaluate: ParsableCommand {
                 }
             }
             if output.json {
+                let units = try Dictionary(uniqueKeysWithValues: PledgeRepository(db).list().map { ($0.publicID, $0.unit.scale) })
                 return try Render.json(EvaluationView(report, scales: units))
             }
             for change in report.changes { Render.line(Self.describe(change)) }

@@ -34,11 +34,19 @@ struct Export: ParsableCommand {
             let filter = DashboardService.Filter(
                 pledgeIDs: try pledges.map { id throws(InputError) in try PledgeID.validate(id) }, donors: donors)
             let date = try asOf.map { text throws(InputError) in try CalendarDate.parse(text, field: "as-of") }
-            let data = try DashboardService.render(try service.document(asOf: date, filter: filter))
+            // Streamed a batch of pledges at a time: memory stays flat however large the ledger.
             if let out {
-                try AtomicFile.write(data, to: out)
+                try AtomicFile.write(to: out) { sink in try service.write(asOf: date, filter: filter, to: sink) }
             } else {
-                FileHandle.standardOutput.write(data)
+                var buffer = Data()
+                try service.write(asOf: date, filter: filter) { piece in
+                    buffer.append(piece)
+                    if buffer.count >= 1 << 16 {
+                        FileHandle.standardOutput.write(buffer)
+                        buffer.removeAll(keepingCapacity: true)
+                    }
+                }
+                FileHandle.standardOutput.write(buffer)
             }
         }
     }

@@ -1,4 +1,6 @@
 import Foundation
+import PledgeCore
+import PledgeService
 import Testing
 import TestSupport
 
@@ -85,6 +87,33 @@ struct ExportTests {
             #expect(!germany.stdout.contains("eu-1m-rounds"))
             #expect(try Pledgewatch.run(["export", "--pledge", "nope"], database: db.conninfo).status == 66)
             #expect(try Pledgewatch.run(["export", "--reporting-currency", "euro"], database: db.conninfo).status == 65)
+        }
+    }
+
+    @Test(
+        "the streamed export is byte for byte the whole document's rendering: with and without pledges, alerts, filters, as-of",
+        arguments: [
+            (nil, DashboardService.Filter()), ("2023-11-14", DashboardService.Filter()),
+            (nil, DashboardService.Filter(donors: ["Germany"])), (nil, DashboardService.Filter(donors: ["Nobody"])),
+            ("2024-06-01", DashboardService.Filter(pledgeIDs: ["eu-1m-rounds", "de-8bn-2024"])),
+        ] as [(String?, DashboardService.Filter)])
+    func streamedEqualsWhole(_ asOf: String?, _ filter: DashboardService.Filter) throws {
+        try ScratchDatabase.with { db in
+            #expect(try Pledgewatch.run(["seed"], database: db.conninfo).status == 0)
+            #expect(try Pledgewatch.run(["fx", "set", "EUR", "USD", "1.08", "--on", "2023-11-01"], database: db.conninfo).status == 0)
+            for _ in 0..<2 { _ = try Pledgewatch.run(["evaluate", "--as-of", "2023-11-14"], database: db.conninfo) }
+            let service = DashboardService(connection: try db.connect())
+            let date = asOf.flatMap { CalendarDate(iso: $0) }
+            var streamed = Data()
+            var pieces = 0
+            try service.write(asOf: date, filter: filter) { piece in
+                streamed.append(piece)
+                pieces += 1
+            }
+            let whole = try service.document(asOf: date, filter: filter)
+            #expect(streamed == (try DashboardService.render(whole)))
+            #expect(pieces == whole.pledges.count + 2, "a head, one piece per pledge, a tail")
+            #expect(try JSONDecoder().decode(DashboardDocument.self, from: streamed) == whole)
         }
     }
 }

@@ -37,70 +37,102 @@ public struct DashboardBuilder: Sendable {
         self.rates = rates
     }
 
+    /// The whole document at once (small documents, tests): the same parts `DashboardService` streams.
     public func build(
         asOf: CalendarDate, generatedAt: Date, pledges: [Pledge], assessments: [String: AssessmentSummary],
         timelines: [String: Timeline], alerts: [AlertInput]
     ) -> DashboardDocument {
-        let pledges = pledges.sorted { $0.publicID < $1.publicID }
-        let open = alerts.filter { $0.state == "pending" || $0.state == "firing" }.sorted {
+        let pledges = pledges.sorted { $0.publicID < $1.publicID }.filter { assessments[$0.publicID] != nil }
+        let open = Self.openAlerts(alerts, shown: Set(pledges.map(\.publicID)))
+        let fingerprints = Self.fingerprintsByPledge(open)
+        var totals = Totals()
+        let entries = pledges.map { pledge in
+            entry(
+                pledge: pledge, assessment: assessments[pledge.publicID]!, timeline: timelines[pledge.publicID],
+                openAlerts: fingerprints[pledge.publicID] ?? [], asOf: asOf, totals: &totals)
+        }
+        let alertEntries = Self.alertEntries(open)
+        return DashboardDocument(
+            generatedAt: WebhookPayload.timestamp(generatedAt), asOf: asOf.description, reportingCurrency: reportingCurrency,
+            summary: summary(totals, alerts: alertEntries), pledges: entries, alerts: alertEntries)
+    }
+
+    /// The pending and firing alerts of the pledges shown, ordered by pledge then rule.
+    public static func openAlerts(_ alerts: [AlertInput], shown: Set<String>) -> [AlertInput] {
+        alerts.filter { ($0.state == "pending" || $0.state == "firing") && shown.contains($0.pledgeID) }.sorted {
             ($0.pledgeID, $0.rule) < ($1.pledgeID, $1.rule)
         }
-        var entries: [DashboardDocument.PledgeEntry] = []
-        var byStatus = Dictionary(uniqueKeysWithValues: PledgeHealth.allCases.map { ($0.rawValue, 0) })
-        var donorTotals: [String: (count: Int, pledged: Decimal, delivered: Decimal)] = [:]
-        var categoryTotals: [String: (count: Int, pledged: Decimal, delivered: Decimal)] = [:]
-        var unconverted: [String] = []
-        for pledge in pledges {
-            guard let assessment = assessments[pledge.publicID] else { continue }
-            byStatus[assessment.status, default: 0] += 1
-            let terms = pledge.terms(on: asOf)
-            if pledge.unit.isCurrency, pledge.status != .withdrawn {
-                if let rate = pledge.unit.code == reportingCurrency ? 1 : rates[pledge.unit.code] {
-                    let delivered = (Decimal(string: assessment.delivered, locale: Locale(identifier: "en_US_POSIX")) ?? 0) * rate
-                    let pledged = terms.target * rate
-                    donorTotals[pledge.donor, default: (0, 0, 0)].count += 1
-                    donorTotals[pledge.donor]!.pledged += pledged
-                    donorTotals[pledge.donor]!.delivered += delivered
-                    categoryTotals[pledge.category.rawValue, default: (0, 0, 0)].count += 1
-                    categoryTotals[pledge.category.rawValue]!.pledged += pledged
-                    categoryTotals[pledge.category.rawValue]!.delivered += delivered
-                } else {
-                    unconverted.append(pledge.publicID)
-                }
-            }
-            let timeline = timelines[pledge.publicID]?.points ?? []
-            entries.append(
-                DashboardDocument.PledgeEntry(
-                    id: pledge.publicID, donor: pledge.donor, recipient: pledge.recipient, title: pledge.title,
-                    category: pledge.category.rawValue, unit: pledge.unit.code, unitKind: pledge.unit.isCurrency ? "currency" : "count",
-                    commitment: pledge.status.rawValue, status: assessment.status, announcedOn: pledge.announcedOn.description,
-                    countsFrom: pledge.countsFrom.description, source: pledge.source,
-                    originalTerms: Self.terms(pledge.originalTerms), currentTerms: Self.terms(terms),
-                    assessment: assessment,
-                    timeline: timeline.map { .init(date: $0.date.description, cumulative: $0.cumulative.description, assumed: $0.assumed) },
-                    openAlerts: open.filter { $0.pledgeID == pledge.publicID }.map(\.fingerprint)))
-        }
-        let shown = Set(entries.map(\.id))
-        let alertEntries = open.filter { shown.contains($0.pledgeID) }.map { alert in
+    }
+
+    public static func fingerprintsByPledge(_ open: [AlertInput]) -> [String: [String]] {
+        Dictionary(grouping: open, by: \.pledgeID).mapValues { $0.map(\.fingerprint) }
+    }
+
+    public static func alertEntries(_ open: [AlertInput]) -> [DashboardDocument.AlertEntry] {
+        open.map { alert in
             DashboardDocument.AlertEntry(
                 status: alert.state, labels: alert.labels, annotations: alert.annotations,
                 startsAt: alert.startsAt.map(WebhookPayload.timestamp) ?? WebhookPayload.zeroTime, endsAt: WebhookPayload.zeroTime,
                 generatorURL: "pledgewatch://pledges/\(alert.pledgeID)", fingerprint: alert.fingerprint, silenced: alert.silenced)
         }
-        func totals(_ values: [String: (count: Int, pledged: Decimal, delivered: Decimal)]) -> [DashboardDocument.Total] {
-            values.keys.sorted().map { key in
-                let value = values[key]!
-                return .init(
-                    key: key, pledges: value.count, pledged: money(value.pledged), delivered: money(value.delivered))
+    }
+
+    /// What the summary adds up, one pledge at a time.
+    public struct Totals: Sendable {
+        var pledges = 0
+        var byStatus = Dictionary(uniqueKeysWithValues: PledgeHealth.allCases.map { ($0.rawValue, 0) })
+        var donors: [String: (count: Int, pledged: Decimal, delivered: Decimal)] = [:]
+        var categories: [String: (count: Int, pledged: Decimal, delivered: Decimal)] = [:]
+        var unconverted: [String] = []
+
+        public init() {}
+    }
+
+    /// One pledge's entry; its figures are added to `totals`.
+    public func entry(
+        pledge: Pledge, assessment: AssessmentSummary, timeline: Timeline?, openAlerts: [String], asOf: CalendarDate,
+        totals: inout Totals
+    ) -> DashboardDocument.PledgeEntry {
+        totals.pledges += 1
+        totals.byStatus[assessment.status, default: 0] += 1
+        let terms = pledge.terms(on: asOf)
+        if pledge.unit.isCurrency, pledge.status != .withdrawn {
+            if let rate = pledge.unit.code == reportingCurrency ? 1 : rates[pledge.unit.code] {
+                let delivered = (Decimal(string: assessment.delivered, locale: Locale(identifier: "en_US_POSIX")) ?? 0) * rate
+                let pledged = terms.target * rate
+                totals.donors[pledge.donor, default: (0, 0, 0)].count += 1
+                totals.donors[pledge.donor]!.pledged += pledged
+                totals.donors[pledge.donor]!.delivered += delivered
+                totals.categories[pledge.category.rawValue, default: (0, 0, 0)].count += 1
+                totals.categories[pledge.category.rawValue]!.pledged += pledged
+                totals.categories[pledge.category.rawValue]!.delivered += delivered
+            } else {
+                totals.unconverted.append(pledge.publicID)
             }
         }
-        return DashboardDocument(
-            generatedAt: WebhookPayload.timestamp(generatedAt), asOf: asOf.description, reportingCurrency: reportingCurrency,
-            summary: .init(
-                pledges: entries.count, byStatus: byStatus, byDonor: totals(donorTotals), byCategory: totals(categoryTotals),
-                unconverted: unconverted, firingAlerts: alertEntries.filter { $0.status == "firing" }.count,
-                pendingAlerts: alertEntries.filter { $0.status == "pending" }.count),
-            pledges: entries, alerts: alertEntries)
+        return DashboardDocument.PledgeEntry(
+            id: pledge.publicID, donor: pledge.donor, recipient: pledge.recipient, title: pledge.title,
+            category: pledge.category.rawValue, unit: pledge.unit.code, unitKind: pledge.unit.isCurrency ? "currency" : "count",
+            commitment: pledge.status.rawValue, status: assessment.status, announcedOn: pledge.announcedOn.description,
+            countsFrom: pledge.countsFrom.description, source: pledge.source,
+            originalTerms: Self.terms(pledge.originalTerms), currentTerms: Self.terms(terms),
+            assessment: assessment,
+            timeline: (timeline?.points ?? []).map { .init(date: $0.date.description, cumulative: $0.cumulative.description, assumed: $0.assumed) },
+            openAlerts: openAlerts)
+    }
+
+    /// The summary once every pledge has been added.
+    public func summary(_ totals: Totals, alerts: [DashboardDocument.AlertEntry]) -> DashboardDocument.Summary {
+        func list(_ values: [String: (count: Int, pledged: Decimal, delivered: Decimal)]) -> [DashboardDocument.Total] {
+            values.keys.sorted().map { key in
+                let value = values[key]!
+                return .init(key: key, pledges: value.count, pledged: money(value.pledged), delivered: money(value.delivered))
+            }
+        }
+        return .init(
+            pledges: totals.pledges, byStatus: totals.byStatus, byDonor: list(totals.donors), byCategory: list(totals.categories),
+            unconverted: totals.unconverted, firingAlerts: alerts.filter { $0.status == "firing" }.count,
+            pendingAlerts: alerts.filter { $0.status == "pending" }.count)
     }
 
     func money(_ value: Decimal) -> DashboardDocument.Money {

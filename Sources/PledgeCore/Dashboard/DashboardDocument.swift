@@ -18,6 +18,17 @@ public struct DashboardDocument: Sendable, Codable, Equatable {
     public var pledges: [PledgeEntry]
     public var alerts: [AlertEntry]
 
+    public init(
+        generatedAt: String, asOf: String, reportingCurrency: String, summary: Summary, pledges: [PledgeEntry], alerts: [AlertEntry]
+    ) {
+        self.generatedAt = generatedAt
+        self.asOf = asOf
+        self.reportingCurrency = reportingCurrency
+        self.summary = summary
+        self.pledges = pledges
+        self.alerts = alerts
+    }
+
     public struct Money: Sendable, Codable, Equatable {
         public let amount: String
         public let currency: String

@@ -8,39 +8,81 @@ import Foundation
 /// in the same directory, fsync, rename over the target, fsync the directory.
 public enum AtomicFile {
     public static func write(_ data: Data, to path: String) throws {
-        let target = URL(fileURLWithPath: path)
-        let directory = target.deletingLastPathComponent().path
-        let temporary = directory + "/." + target.lastPathComponent + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o644)
-        guard fd >= 0 else { throw AtomicFileError(path: path, step: "create \(temporary)", errno: errno) }
-        var written = 0
-        let ok: Bool = data.withUnsafeBytes { bytes in
-            while written < bytes.count {
-                let count = Glibc.write(fd, bytes.baseAddress! + written, bytes.count - written)
-                if count < 0 {
-                    if errno == EINTR { continue }
-                    return false
+        try write(to: path) { sink in try sink(data) }
+    }
+
+    /// Streams whatever `body` hands to its sink into the file; the target is replaced only once `body`
+    /// returns, and left untouched (the temporary file removed) when it throws.
+    public static func write(to path: String, _ body: (_ sink: (Data) throws -> Void) throws -> Void) throws {
+        let writer = try Writer(path: path)
+        do {
+            try body(writer.write)
+            try writer.commit()
+        } catch {
+            writer.abort()
+            throw error
+        }
+    }
+
+    /// The temporary file being filled.
+    final class Writer {
+        let path: String
+        let temporary: String
+        private var fd: Int32
+
+        init(path: String) throws {
+            let target = URL(fileURLWithPath: path)
+            self.path = path
+            temporary = target.deletingLastPathComponent().path + "/." + target.lastPathComponent
+                + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+            fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+            guard fd >= 0 else { throw AtomicFileError(path: path, step: "create \(temporary)", errno: errno) }
+        }
+
+        private var buffer = Data()
+
+        /// Buffered: the file sees writes of at least 64 KiB.
+        func write(_ data: Data) throws {
+            buffer.append(data)
+            if buffer.count >= 1 << 16 { try flush() }
+        }
+
+        private func flush() throws {
+            let data = buffer
+            buffer.removeAll(keepingCapacity: true)
+            var written = 0
+            let ok: Bool = data.withUnsafeBytes { bytes in
+                while written < bytes.count {
+                    let count = Glibc.write(fd, bytes.baseAddress! + written, bytes.count - written)
+                    if count < 0 {
+                        if errno == EINTR { continue }
+                        return false
+                    }
+                    written += count
                 }
-                written += count
+                return true
             }
-            return true
+            guard ok else { throw AtomicFileError(path: path, step: "write", errno: errno) }
         }
-        guard ok, fsync(fd) == 0 else {
-            let error = errno
+
+        func commit() throws {
+            try flush()
+            guard fsync(fd) == 0 else { throw AtomicFileError(path: path, step: "fsync", errno: errno) }
             close(fd)
-            unlink(temporary)
-            throw AtomicFileError(path: path, step: "write", errno: error)
+            fd = -1
+            guard rename(temporary, path) == 0 else { throw AtomicFileError(path: path, step: "rename", errno: errno) }
+            let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+            let directoryFD = open(directory, O_RDONLY)
+            if directoryFD >= 0 {
+                fsync(directoryFD)
+                close(directoryFD)
+            }
         }
-        close(fd)
-        guard rename(temporary, path) == 0 else {
-            let error = errno
+
+        func abort() {
+            if fd >= 0 { close(fd) }
+            fd = -1
             unlink(temporary)
-            throw AtomicFileError(path: path, step: "rename", errno: error)
-        }
-        let directoryFD = open(directory, O_RDONLY)
-        if directoryFD >= 0 {
-            fsync(directoryFD)
-            close(directoryFD)
         }
     }
 }

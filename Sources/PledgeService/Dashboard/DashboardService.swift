@@ -25,40 +25,97 @@ public struct DashboardService {
         }
     }
 
+    /// The whole document in memory (the daemon's cache, `check`, tests). Same bytes as `write`.
     public func document(asOf requested: CalendarDate? = nil, filter: Filter = .init()) throws -> DashboardDocument {
-        let pledgeRepository = PledgeRepository(connection)
-        let assessmentRepository = AssessmentRepository(connection)
-        let run = requested == nil ? try assessmentRepository.latestRun() : nil
-        let asOf = requested ?? run?.asOf ?? .today()
-        var pledges = try pledgeRepository.list(asOf: asOf)
-        for id in filter.pledgeIDs where !pledges.contains(where: { $0.publicID == id }) {
-            throw InputError.notFound(what: "pledge", id: id)
+        var pledges: [DashboardDocument.PledgeEntry] = []
+        var head: Head?
+        let summary = try assemble(asOf: requested, filter: filter, begin: { head = $0 }, each: { pledges.append($0) })
+        guard let head else { throw DashboardStreamEncoder.StreamError.noPledgeList }
+        return DashboardDocument(
+            generatedAt: head.generatedAt, asOf: head.asOf, reportingCurrency: reportingCurrency, summary: summary,
+            pledges: pledges, alerts: head.alerts)
+    }
+
+    /// Streams the rendered document to `sink` in pieces (the head, each pledge entry, the tail): memory
+    /// stays that of one batch of pledges however large the ledger. Reads one consistent snapshot.
+    public func write(asOf requested: CalendarDate? = nil, filter: Filter = .init(), to sink: (Data) throws -> Void) throws {
+        var encoder: DashboardStreamEncoder?
+        let summary = try assemble(
+            asOf: requested, filter: filter,
+            begin: { head in
+                var started = DashboardStreamEncoder(
+                    generatedAt: head.generatedAt, asOf: head.asOf, reportingCurrency: reportingCurrency, alerts: head.alerts)
+                try sink(try started.begin())
+                encoder = started
+            },
+            each: { entry in try sink(try encoder!.entry(entry)) })
+        try sink(try encoder!.end(summary: summary))
+    }
+
+    /// The fields that precede the pledge list.
+    struct Head {
+        let generatedAt: String
+        let asOf: String
+        let alerts: [DashboardDocument.AlertEntry]
+    }
+
+    /// Builds the document's parts in order: `begin` with the head, `each` with every pledge entry (by id),
+    /// then returns the summary. Pledges go a batch at a time: their timelines and assessments are read,
+    /// turned into entries and dropped before the next batch. All reads share one snapshot.
+    private func assemble(
+        asOf requested: CalendarDate?, filter: Filter, begin: (Head) throws -> Void,
+        each: (DashboardDocument.PledgeEntry) throws -> Void
+    ) throws -> DashboardDocument.Summary {
+        try connection.withTransaction(isolation: .repeatableRead) { tx in
+            let assessmentRepository = AssessmentRepository(tx)
+            let run = requested == nil ? try assessmentRepository.latestRun() : nil
+            let asOf = requested ?? run?.asOf ?? .today()
+            var pledges = try PledgeRepository(tx).list(asOf: asOf)
+            for id in filter.pledgeIDs where !pledges.contains(where: { $0.publicID == id }) {
+                throw InputError.notFound(what: "pledge", id: id)
+            }
+            if !filter.pledgeIDs.isEmpty { pledges = pledges.filter { filter.pledgeIDs.contains($0.publicID) } }
+            if !filter.donors.isEmpty { pledges = pledges.filter { filter.donors.contains($0.donor) } }
+            pledges.sort { $0.publicID < $1.publicID }
+
+            let silenced = try SilenceRepository(tx).activeCoverage(on: asOf)
+            let alerts = try AlertRepository(tx).all().filter { $0.machine.state != .inactive }.map { alert in
+                let rules = silenced[alert.pledgeID] ?? []
+                return DashboardBuilder.AlertInput(
+                    pledgeID: alert.pledgeID, rule: alert.rule.rawValue, state: alert.machine.state.rawValue, labels: alert.labels,
+                    annotations: alert.annotations, startsAt: alert.startsAt, fingerprint: alert.fingerprint,
+                    silenced: rules.contains(nil) || rules.contains(alert.rule.rawValue))
+            }
+            let open = DashboardBuilder.openAlerts(alerts, shown: Set(pledges.map(\.publicID)))
+            let fingerprints = DashboardBuilder.fingerprintsByPledge(open)
+            let alertEntries = DashboardBuilder.alertEntries(open)
+            let generatedAt = try run?.evaluatedAt ?? ChangeClock(tx).latestChange()
+                ?? Date(timeIntervalSince1970: Double(asOf.daysSinceEpoch) * 86_400)
+            try begin(Head(generatedAt: WebhookPayload.timestamp(generatedAt), asOf: asOf.description, alerts: alertEntries))
+
+            let builder = DashboardBuilder(
+                reportingCurrency: reportingCurrency, rates: try FXRates(tx).conversionRates(to: reportingCurrency, on: asOf))
+            let assessor = Assessor(policy: policy)
+            var totals = DashboardBuilder.Totals()
+            for start in stride(from: 0, to: pledges.count, by: Evaluator.batchSize) {
+                let batch = Array(pledges[start..<min(start + Evaluator.batchSize, pledges.count)])
+                let timelines = try TimelineRepository(tx).timelines(for: batch, asOf: asOf)
+                var summaries = try run.map { try assessmentRepository.summaries(runID: $0.runID, pledgeIDs: batch.map(\.publicID)) } ?? [:]
+                let unassessed = batch.filter { summaries[$0.publicID] == nil }.map { pledge in
+                    (pledge, timelines[pledge.publicID] ?? Timeline(countsFrom: pledge.countsFrom, asOf: asOf, dailyChanges: []))
+                }
+                for (pledge, _, assessment) in Evaluator.assessConcurrently(unassessed, assessor: assessor, asOf: asOf) {
+                    summaries[pledge.publicID] = AssessmentSummary(assessment, scale: pledge.unit.scale)
+                }
+                for pledge in batch {
+                    try each(
+                        builder.entry(
+                            pledge: pledge, assessment: summaries[pledge.publicID]!, timeline: timelines[pledge.publicID],
+                            openAlerts: fingerprints[pledge.publicID] ?? [], asOf: asOf, totals: &totals))
+                }
+            }
+            return builder.summary(totals, alerts: alertEntries)
         }
-        if !filter.pledgeIDs.isEmpty { pledges = pledges.filter { filter.pledgeIDs.contains($0.publicID) } }
-        if !filter.donors.isEmpty { pledges = pledges.filter { filter.donors.contains($0.donor) } }
-        let timelines = try TimelineRepository(connection).timelines(for: pledges, asOf: asOf)
-        var summaries: [String: AssessmentSummary] = [:]
-        if let run {
-            summaries = try assessmentRepository.summaries(runID: run.runID)
-        }
-        let assessor = Assessor(policy: policy)
-        for pledge in pledges where summaries[pledge.publicID] == nil {
-            let timeline = timelines[pledge.publicID] ?? Timeline(countsFrom: pledge.countsFrom, asOf: asOf, dailyChanges: [])
-            summaries[pledge.publicID] = AssessmentSummary(assessor.assess(pledge: pledge, timeline: timeline, asOf: asOf), scale: pledge.unit.scale)
-        }
-        let silenced = try SilenceRepository(connection).activeCoverage(on: asOf)
-        let alerts = try AlertRepository(connection).all().filter { $0.machine.state != .inactive }.map { alert in
-            let rules = silenced[alert.pledgeID] ?? []
-            return DashboardBuilder.AlertInput(
-                pledgeID: alert.pledgeID, rule: alert.rule.rawValue, state: alert.machine.state.rawValue, labels: alert.labels,
-                annotations: alert.annotations, startsAt: alert.startsAt, fingerprint: alert.fingerprint,
-                silenced: rules.contains(nil) || rules.contains(alert.rule.rawValue))
-        }
-        let generatedAt = try run?.evaluatedAt ?? ChangeClock(connection).latestChange() ?? Date(timeIntervalSince1970: Double(asOf.daysSinceEpoch) * 86_400)
-        let builder = DashboardBuilder(
-            reportingCurrency: reportingCurrency, rates: try FXRates(connection).conversionRates(to: reportingCurrency, on: asOf))
-        return builder.build(
-            asOf: asOf, generatedAt: generatedAt, pledges: pledges, assessments: summaries, timelines: timelines, alerts: alerts)
     }
 
     /// The document's bytes: sorted keys, pretty-printed, newline-terminated.

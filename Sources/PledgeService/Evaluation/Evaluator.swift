@@ -22,6 +22,9 @@ public struct Evaluator {
     public var logger = Logger(label: "pledgewatch.evaluate")
     /// Wall-clock time of the run (startsAt/endsAt of alerts).
     public var now = Date()
+    /// Whether the report carries every assessment (`--verbose`, `--json`); without, memory stays that of
+    /// one batch however many pledges there are.
+    public var keepAssessments = true
 
     public init(connection: Connection) { self.connection = connection }
 
@@ -35,9 +38,9 @@ public struct Evaluator {
         let report = try connection.withTransaction { tx in
             try evaluate(on: tx, asOf: asOf, runID: runID)
         }
-        logger.info("evaluated", metadata: ["pledges": "\(report.assessments.count)", "changes": "\(report.changes.count)", "asOf": "\(asOf)"])
+        logger.info("evaluated", metadata: ["pledges": "\(report.count)", "changes": "\(report.changes.count)", "asOf": "\(asOf)"])
         return EvaluationReport(
-            runID: runID, asOf: asOf, assessments: report.assessments, changes: report.changes,
+            runID: runID, asOf: asOf, pledges: report.count, assessments: report.assessments, changes: report.changes,
             duration: ContinuousClock.now - started)
     }
 
@@ -71,60 +74,85 @@ public struct Evaluator {
         }
     }
 
-    private func evaluate(on tx: Connection, asOf: CalendarDate, runID: UUID) throws -> (assessments: [Assessment], changes: [EvaluationReport.Change]) {
+    private func evaluate(on tx: Connection, asOf: CalendarDate, runID: UUID) throws -> (assessments: [Assessment], changes: [EvaluationReport.Change], count: Int) {
         let previous = try AssessmentRepository(tx).latestStatuses()
-        var reader = Evaluator(connection: tx)
-        reader.policy = policy
-        let evaluated = try reader.assessOnly(asOf: asOf)
-        let assessments = evaluated.map { $0.2 }
-        let scales = Dictionary(evaluated.map { ($0.0.publicID, $0.0.unit.scale) }, uniquingKeysWith: { first, _ in first })
-        try AssessmentRepository(tx).append(assessments, scales: scales, runID: runID)
-        try tx.notify("pledgewatch_evaluated", payload: runID.uuidString.lowercased())
-        var changes: [EvaluationReport.Change] = []
-        for a in assessments where previous[a.pledgeID] != a.status {
-            changes.append(.status(pledgeID: a.pledgeID, from: previous[a.pledgeID], to: a.status, reason: a.statusReason))
-        }
         let alerts = AlertRepository(tx)
         var stored: [String: AlertRepository.StoredAlert] = [:]
         for alert in try alerts.all() { stored["\(alert.pledgeID)/\(alert.rule.rawValue)"] = alert }
-        for (pledge, _, assessment) in evaluated {
-            for rule in AlertRule.allCases {
-                let active = assessment.status == rule.status
-                let key = "\(pledge.publicID)/\(rule.rawValue)"
-                guard active || stored[key] != nil else { continue }
-                let labels = rule.labels(pledgeID: pledge.publicID, donor: pledge.donor)
-                var alert = stored[key] ?? AlertRepository.StoredAlert(
-                    fingerprint: AlertRule.fingerprint(labels), pledgeID: pledge.publicID, rule: rule,
-                    machine: .init(), labels: labels, annotations: [:], startsAt: nil, endsAt: nil)
-                let before = alert.machine
-                let (after, notification) = machine.step(before, active: active)
-                guard after != before || active else { continue }
-                alert.machine = after
-                alert.labels = labels
-                if active { alert.annotations = rule.annotations(assessment, title: pledge.title, unit: pledge.unit.code) }
-                if after.state != AlertStateMachine.State.inactive, before.state == AlertStateMachine.State.inactive {
-                    alert.startsAt = now
-                    alert.endsAt = nil
-                }
-                if notification == .resolved { alert.endsAt = now }
-                try alerts.save(alert)
-                guard after.state != before.state || notification != nil else { continue }
-                let silence = try notification == nil ? nil : SilenceRepository(tx).active(pledgeID: pledge.publicID, rule: rule, on: asOf)
-                try alerts.recordTransition(alert, from: before.state, runID: runID, asOf: asOf, notification: notification, silencedBy: silence)
-                changes.append(.alert(pledgeID: pledge.publicID, rule: rule, from: before.state, to: after.state, notification: notification, silenced: silence != nil, summary: alert.annotations["summary"] ?? ""))
-                if let notification {
-                    // The log notifier: every notification, silenced or not, as a structured log line.
-                    logger.notice(
-                        "alert \(notification.rawValue)",
-                        metadata: [
-                            "fingerprint": "\(alert.fingerprint)", "pledge": "\(pledge.publicID)", "rule": "\(rule.rawValue)",
-                            "silenced": "\(silence != nil)", "summary": "\(alert.annotations["summary"] ?? "")",
-                        ])
-                    if silence == nil { try announce(alert, notification: notification, on: alerts) }
-                }
+        let pledges = try PledgeRepository(tx).list(asOf: asOf)
+        let assessor = Assessor(policy: policy)
+        var kept: [Assessment] = []
+        var changes: [EvaluationReport.Change] = []
+        // A batch at a time: its timelines, assessments and alert work are dropped before the next one, so
+        // memory does not grow with the ledger.
+        for start in stride(from: 0, to: pledges.count, by: Self.batchSize) {
+            let batch = Array(pledges[start..<min(start + Self.batchSize, pledges.count)])
+            let timelines = try TimelineRepository(tx).timelines(for: batch, asOf: asOf)
+            let inputs = batch.map { pledge in
+                (pledge, timelines[pledge.publicID] ?? Timeline(countsFrom: pledge.countsFrom, asOf: asOf, dailyChanges: []))
+            }
+            let evaluated = Self.assessConcurrently(inputs, assessor: assessor, asOf: asOf)
+            let assessments = evaluated.map { $0.2 }
+            let scales = Dictionary(evaluated.map { ($0.0.publicID, $0.0.unit.scale) }, uniquingKeysWith: { first, _ in first })
+            try AssessmentRepository(tx).append(assessments, scales: scales, runID: runID)
+            if keepAssessments { kept += assessments }
+            for a in assessments where previous[a.pledgeID] != a.status {
+                changes.append(.status(pledgeID: a.pledgeID, from: previous[a.pledgeID], to: a.status, reason: a.statusReason))
+            }
+            for (pledge, _, assessment) in evaluated {
+                changes += try updateAlerts(pledge: pledge, assessment: assessment, stored: stored, alerts: alerts, on: tx, asOf: asOf, runID: runID)
             }
         }
-        return (assessments, changes)
+        try tx.notify("pledgewatch_evaluated", payload: runID.uuidString.lowercased())
+        return (kept, changes, pledges.count)
+    }
+
+    /// Steps each rule's alert for one pledge; writes only what changed.
+    private func updateAlerts(
+        pledge: Pledge, assessment: Assessment, stored: [String: AlertRepository.StoredAlert], alerts: AlertRepository,
+        on tx: Connection, asOf: CalendarDate, runID: UUID
+    ) throws -> [EvaluationReport.Change] {
+        var changes: [EvaluationReport.Change] = []
+        for rule in AlertRule.allCases {
+            let active = assessment.status == rule.status
+            let key = "\(pledge.publicID)/\(rule.rawValue)"
+            guard active || stored[key] != nil else { continue }
+            let labels = rule.labels(pledgeID: pledge.publicID, donor: pledge.donor)
+            var alert = stored[key] ?? AlertRepository.StoredAlert(
+                fingerprint: AlertRule.fingerprint(labels), pledgeID: pledge.publicID, rule: rule,
+                machine: .init(), labels: labels, annotations: [:], startsAt: nil, endsAt: nil)
+            let before = alert.machine
+            let (after, notification) = machine.step(before, active: active)
+            let annotations = active ? rule.annotations(assessment, title: pledge.title, unit: pledge.unit.code) : alert.annotations
+            // An active alert whose state, labels and text are unchanged needs no write.
+            guard after != before || (active && (stored[key] == nil || annotations != alert.annotations || labels != alert.labels)) else {
+                continue
+            }
+            alert.machine = after
+            alert.labels = labels
+            alert.annotations = annotations
+            if after.state != AlertStateMachine.State.inactive, before.state == AlertStateMachine.State.inactive {
+                alert.startsAt = now
+                alert.endsAt = nil
+            }
+            if notification == .resolved { alert.endsAt = now }
+            try alerts.save(alert)
+            guard after.state != before.state || notification != nil else { continue }
+            let silence = try notification == nil ? nil : SilenceRepository(tx).active(pledgeID: pledge.publicID, rule: rule, on: asOf)
+            try alerts.recordTransition(alert, from: before.state, runID: runID, asOf: asOf, notification: notification, silencedBy: silence)
+            changes.append(.alert(pledgeID: pledge.publicID, rule: rule, from: before.state, to: after.state, notification: notification, silenced: silence != nil, summary: alert.annotations["summary"] ?? ""))
+            if let notification {
+                // The log notifier: every notification, silenced or not, as a structured log line.
+                logger.notice(
+                    "alert \(notification.rawValue)",
+                    metadata: [
+                        "fingerprint": "\(alert.fingerprint)", "pledge": "\(pledge.publicID)", "rule": "\(rule.rawValue)",
+                        "silenced": "\(silence != nil)", "summary": "\(alert.annotations["summary"] ?? "")",
+                    ])
+                if silence == nil { try announce(alert, notification: notification, on: alerts) }
+            }
+        }
+        return changes
     }
 
     private func announce(_ alert: AlertRepository.StoredAlert, notification: AlertStateMachine.Notification, on alerts: AlertRepository) throws {
@@ -158,6 +186,9 @@ public struct EvaluationReport: Sendable {
 
     public let runID: UUID
     public let asOf: CalendarDate
+    /// How many pledges were assessed.
+    public let pledges: Int
+    /// Every assessment, when `Evaluator.keepAssessments` (else empty).
     public let assessments: [Assessment]
     public let changes: [Change]
     public let duration: Duration

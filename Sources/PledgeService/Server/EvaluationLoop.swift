@@ -88,6 +88,7 @@ final class EvaluationLoop: Service, Sendable {
                 var evaluator = Evaluator(connection: connection)
                 evaluator.policy = configuration.policy
                 evaluator.webhookURL = configuration.webhookURL
+                evaluator.keepAssessments = false
                 evaluator.logger = logger
                 let report = try evaluator.run()
                 if configuration.webhookURL != nil { try WebhookSender(connection: connection).deliverDue() }

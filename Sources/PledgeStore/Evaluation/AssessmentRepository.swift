@@ -46,11 +46,15 @@ public struct AssessmentRepository {
     }
 
     /// The assessments of one run, as documents carry them, keyed by pledge.
-    public func summaries(runID: UUID) throws -> [String: AssessmentSummary] {
+    public func summaries(runID: UUID, pledgeIDs: [String]? = nil) throws -> [String: AssessmentSummary] {
         var result: [String: AssessmentSummary] = [:]
         let decoder = JSONDecoder()
+        let ids = pledgeIDs?.joined(separator: ",")
         for row in try connection.query(
-            "SELECT p.public_id, a.summary::text FROM assessment a JOIN pledge p ON p.id = a.pledge_id WHERE a.run_id = \(runID)")
+            """
+            SELECT p.public_id, a.summary::text FROM assessment a JOIN pledge p ON p.id = a.pledge_id
+            WHERE a.run_id = \(runID) AND (\(ids)::text IS NULL OR p.public_id = ANY (string_to_array(\(ids), ',')))
+            """)
         {
             let (id, json) = try row.decode((String, String).self)
             result[id] = try decoder.decode(AssessmentSummary.self, from: Data(json.utf8))

@@ -18,6 +18,6 @@ public struct Migration: Sendable, Equatable {
             name: "0002_assessments_alerts.sql",
             sql: String(decoding: PackageResources._002_assessments_alerts_sql, as: UTF8.self)),
         Migration(
-            name: "0003_report_index.sql", sql: String(decoding: PackageResources._003_report_index_sql, as: UTF8.self)),
+            name: "0003_lookup_indexes.sql", sql: String(decoding: PackageResources._003_lookup_indexes_sql, as: UTF8.self)),
     ]
 }
