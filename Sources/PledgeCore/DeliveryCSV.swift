@@ -40,18 +40,40 @@ public struct DeliveryCSV: Sendable {
         width = names.count
     }
 
-    /// A data record as staging values (empty optional fields become nil), or the row's problem.
+    /// A data record as staging values (empty optional fields become nil), or the row's problem. The date
+    /// and the quantity are checked and normalised here (`2023-12-15`, `1000000.50`), so the database
+    /// receives typed values and checks only what needs the ledger: the pledge, its unit, rates and keys.
     public func values(of record: CSVReader.Record) -> Result<[String?], RowProblem> {
         if let problem = record.problem { return .failure(RowProblem(line: record.line, reason: problem)) }
         guard record.fields.count == width else {
             return .failure(
                 RowProblem(line: record.line, reason: "expected \(width) fields as in the header, found \(record.fields.count)"))
         }
-        return .success(
-            positions.map { position in
-                guard let position else { return nil }
-                let value = record.fields[position].trimmingCharacters(in: .whitespaces)
-                return value.isEmpty ? nil : value
-            })
+        var values: [String?] = positions.map { position in
+            guard let position else { return nil }
+            let value = record.fields[position].trimmingCharacters(in: .whitespaces)
+            return value.isEmpty ? nil : value
+        }
+        if let date = values[1], CalendarDate(iso: date) == nil {
+            return .failure(
+                RowProblem(line: record.line, reason: "date: \(Self.quoted(date)) is not a real calendar date as YYYY-MM-DD"))
+        }
+        if let quantity = values[2] {
+            guard let plain = Quantity.plainText(quantity) else {
+                return .failure(
+                    RowProblem(
+                        line: record.line,
+                        reason: "quantity: \(Self.quoted(quantity)) is not a positive decimal number such as 300000 or 1250.50 (commas only between groups of three digits)"))
+            }
+            values[2] = plain
+        }
+        return .success(values)
+    }
+
+    /// A value as the database's messages quote it (`quote_literal`), cut at 40 characters.
+    static func quoted(_ value: String) -> String {
+        let cut = String(value.prefix(40))
+        let body = cut.replacingOccurrences(of: "'", with: "''")
+        return cut.contains("\\") ? "E'" + body.replacingOccurrences(of: "\\", with: "\\\\") + "'" : "'" + body + "'"
     }
 }

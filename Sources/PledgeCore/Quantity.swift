@@ -47,6 +47,52 @@ public enum Quantity {
         return value
     }
 
+    /// The plain decimal text (`1000000.50`) of a quantity as an import file may write it — digits, `_`
+    /// anywhere, `,` only between groups of three digits, an optional fraction, at most 24 integer digits —
+    /// or nil. Signs, exponents and decimal commas are refused. (The import checks the scale against the
+    /// pledge's unit afterwards, in the database.)
+    public static func plainText(_ text: String) -> String? {
+        var digits: [UInt8] = []
+        digits.reserveCapacity(text.utf8.count)
+        var integerDigits = 0
+        var groupDigits = 0  // digits since the last comma (or the start)
+        var commas = 0
+        var sawPoint = false
+        var fractionDigits = 0
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "_"):
+                continue
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                if sawPoint {
+                    fractionDigits += 1
+                } else {
+                    integerDigits += 1
+                    groupDigits += 1
+                }
+                digits.append(byte)
+            case UInt8(ascii: ","):
+                // A comma closes a group: the first of 1–3 digits, every later one of exactly 3.
+                guard !sawPoint, commas == 0 ? (1...3).contains(groupDigits) : groupDigits == 3 else { return nil }
+                commas += 1
+                groupDigits = 0
+            case UInt8(ascii: "."):
+                guard !sawPoint, integerDigits > 0, commas == 0 || groupDigits == 3 else { return nil }
+                sawPoint = true
+                digits.append(byte)
+            default:
+                return nil
+            }
+        }
+        guard integerDigits > 0, !sawPoint || fractionDigits > 0 else { return nil }
+        if commas > 0 {
+            guard commas <= 7, sawPoint || groupDigits == 3 else { return nil }
+        } else {
+            guard integerDigits <= maxIntegerDigits else { return nil }
+        }
+        return String(decoding: digits, as: UTF8.self)
+    }
+
     /// True when `text` has no comma, or its commas all sit in the integer part between groups of three
     /// (`1,000,000.50`); digits themselves are checked afterwards.
     static func commasGroupThousands(_ text: String) -> Bool {

@@ -25,7 +25,7 @@ struct DeliveryCSVTests {
     func anyOrder() throws {
         let text = "Note , quantity,IDEMPOTENCY_KEY,date,pledge,currency\nfirst lot,\"1,000\",k1,2024-01-02,de-8bn-2024,USD\n"
         let rows = try read(text)
-        #expect(try rows[0].get() == ["de-8bn-2024", "2024-01-02", "1,000", "USD", nil, nil, "first lot", "k1"])
+        #expect(try rows[0].get() == ["de-8bn-2024", "2024-01-02", "1000", "USD", nil, nil, "first lot", "k1"])
     }
 
     @Test("empty and blank optional fields become nil; other values are trimmed")

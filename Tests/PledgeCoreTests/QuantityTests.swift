@@ -144,3 +144,39 @@ private func grouped(_ digits: String, _ separator: Character) -> String {
     }
     return String(result.reversed())
 }
+
+/// The import's quantity reader against the rule written as regular expressions (as the database had it).
+@Suite("import quantities")
+struct ImportQuantityTests {
+    static func reference(_ text: String) -> String? {
+        let cleaned = text.replacingOccurrences(of: "_", with: "")
+        func matches(_ pattern: String) -> Bool { cleaned.range(of: pattern, options: .regularExpression) != nil }
+        if matches("^[0-9]{1,24}(\\.[0-9]+)?$") { return cleaned }
+        if matches("^[0-9]{1,3}(,[0-9]{3}){1,7}(\\.[0-9]+)?$") { return cleaned.replacingOccurrences(of: ",", with: "") }
+        return nil
+    }
+
+    @Test("random strings of digits, separators and signs: the same verdict and the same digits as the reference")
+    func agreesWithReference() async {
+        let alphabet = Array("0123456789_,.-+e ").map(String.init)
+        let characters = Gen.int(in: 0...(alphabet.count - 1)).map { alphabet[$0] }
+        await propertyCheck(count: 2000, input: characters.array(of: 0...14)) { parts in
+            let text = parts.joined()
+            #expect(Quantity.plainText(text) == Self.reference(text), "\(text)")
+        }
+    }
+
+    @Test("examples")
+    func examples() {
+        #expect(Quantity.plainText("1,000,000") == "1000000")
+        #expect(Quantity.plainText("1_000_000.50") == "1000000.50")
+        #expect(Quantity.plainText("1250,50") == nil)
+        #expect(Quantity.plainText("12O") == nil)
+        #expect(Quantity.plainText("-5") == nil)
+        #expect(Quantity.plainText("1e5") == nil)
+        #expect(Quantity.plainText(".5") == nil)
+        #expect(Quantity.plainText("5.") == nil)
+        #expect(Quantity.plainText(String(repeating: "9", count: 24)) != nil)
+        #expect(Quantity.plainText(String(repeating: "9", count: 25)) == nil)
+    }
+}

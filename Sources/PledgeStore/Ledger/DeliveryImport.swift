@@ -30,7 +30,7 @@ public struct DeliveryImport {
             try tx.execute(
                 """
                 CREATE TEMP TABLE import_staging (
-                    line int NOT NULL, pledge text, date text, quantity text, currency text, contributor text,
+                    line int NOT NULL, pledge text, date date, quantity numeric, currency text, contributor text,
                     source text, note text, idempotency_key text
                 ) ON COMMIT DROP
                 """)
@@ -131,25 +131,24 @@ public struct DeliveryImport {
         try tx.execute(
             """
             CREATE TEMP TABLE import_rows ON COMMIT DROP AS
-            SELECT r.*, encode(sha256(convert_to(r.payload, 'UTF8')), 'hex') AS payload_hash,
-                   row_number() OVER (PARTITION BY r.payload ORDER BY r.line) AS occurrence
+            SELECT r.*, encode(sha256(convert_to(r.payload, 'UTF8')), 'hex') COLLATE "C" AS payload_hash,
+                   row_number() OVER (PARTITION BY r.payload COLLATE "C" ORDER BY r.line) AS occurrence
             FROM (
-            SELECT s.*, p.id AS pledge_id, p.unit, p.unit_scale, p.counts_from, p.status,
-                   pw_try_date(s.date) AS day,
-                   pw_quantity(s.quantity) AS amount,
+            SELECT s.line, s.pledge, s.currency, s.contributor, s.source, s.note, s.idempotency_key,
+                   p.id AS pledge_id, p.unit, p.unit_scale, p.counts_from, p.status,
+                   s.date AS day, s.quantity AS amount,
                    s.currency IS NOT NULL AND s.currency <> p.unit AS foreign_currency,
                    fx.base AS fx_base, fx.rate,
-                   concat_ws(chr(31), s.pledge, coalesce(pw_try_date(s.date)::text, s.date),
-                             trim_scale(pw_quantity(s.quantity))::text,
+                   concat_ws(chr(31), s.pledge, s.date::text, trim_scale(s.quantity)::text,
                              coalesce(s.currency, p.unit), coalesce(s.contributor, ''), coalesce(s.source, ''),
                              coalesce(s.note, '')) AS payload
             FROM import_staging s LEFT JOIN pledge p ON p.public_id = s.pledge
             LEFT JOIN LATERAL (
                 SELECT f.base, f.rate FROM fx_rate f
-                WHERE s.currency IS NOT NULL AND f.rate_on = pw_try_date(s.date)
+                WHERE s.currency IS NOT NULL AND f.rate_on = s.date
                   AND ((f.base = s.currency AND f.quote = p.unit) OR (f.base = p.unit AND f.quote = s.currency))
                 ORDER BY f.base = s.currency DESC LIMIT 1
-            ) fx ON true
+            ) fx ON s.currency IS NOT NULL AND s.currency <> p.unit
             ) r
             """)
         return try tx.query(
@@ -159,31 +158,33 @@ public struct DeliveryImport {
                 WHEN v.pledge IS NULL THEN 'pledge: missing'
                 WHEN v.pledge_id IS NULL THEN format('pledge: no pledge %s', quote_literal(left(v.pledge, 80)))
                 WHEN v.status = 'withdrawn' THEN format('pledge: %s is withdrawn', v.pledge)
-                WHEN v.date IS NULL THEN 'date: missing'
-                WHEN v.day IS NULL THEN format('date: %s is not a real calendar date as YYYY-MM-DD', quote_literal(left(v.date, 40)))
+                WHEN v.day IS NULL THEN 'date: missing'
                 WHEN v.day < v.counts_from THEN format('date: %s is before %s, when deliveries to %s start counting', v.day, v.counts_from, v.pledge)
                 WHEN v.day > \(today) THEN format('date: %s is later than today (%s)', v.day, \(today))
-                WHEN v.quantity IS NULL THEN 'quantity: missing'
-                WHEN v.amount IS NULL THEN format('quantity: %s is not a positive decimal number such as 300000 or 1250.50 (commas only between groups of three digits)', quote_literal(left(v.quantity, 40)))
-                WHEN v.amount <= 0 THEN format('quantity: %s must be greater than zero', v.quantity)
+                WHEN v.amount IS NULL THEN 'quantity: missing'
+                WHEN v.amount <= 0 THEN format('quantity: %s must be greater than zero', v.amount)
                 WHEN v.currency IS NOT NULL AND v.currency !~ '^[A-Z]{3}$' THEN format('currency: %s is not an ISO 4217 code such as EUR', quote_literal(left(v.currency, 40)))
                 WHEN v.foreign_currency AND v.unit !~ '^[A-Z]{3}$' THEN format('currency: pledge %s is counted in %s, not money', v.pledge, v.unit)
                 WHEN scale(v.amount) > CASE WHEN v.foreign_currency THEN 2 ELSE v.unit_scale END
-                     THEN format('quantity: %s has more decimal places than %s allows (%s)', v.quantity,
+                     THEN format('quantity: %s has more decimal places than %s allows (%s)', v.amount,
                                  coalesce(v.currency, v.unit), CASE WHEN v.foreign_currency THEN 2 ELSE v.unit_scale END)
                 WHEN v.foreign_currency AND v.rate IS NULL THEN format('currency: no FX rate between %s and %s on %s', v.currency, v.unit, v.day)
                 WHEN length(v.contributor) > 200 THEN 'contributor: longer than 200 characters'
                 WHEN length(v.source) > 2000 THEN 'source: longer than 2000 characters'
                 WHEN length(v.note) > 2000 THEN 'note: longer than 2000 characters'
                 WHEN length(v.idempotency_key) > 200 THEN 'idempotency_key: longer than 200 characters'
-                WHEN v.idempotency_key IS NOT NULL
-                     AND min(v.payload) OVER (PARTITION BY v.idempotency_key) <> max(v.payload) OVER (PARTITION BY v.idempotency_key)
+                WHEN k.idempotency_key IS NOT NULL
                      THEN format('idempotency_key: %s is used by other rows of this file with different values', quote_literal(v.idempotency_key))
-                WHEN EXISTS (SELECT 1 FROM delivery d WHERE d.idempotency_key = v.idempotency_key
-                             AND d.payload_hash IS DISTINCT FROM v.payload_hash)
+                WHEN v.idempotency_key IS NOT NULL
+                     AND EXISTS (SELECT 1 FROM delivery d WHERE d.idempotency_key = v.idempotency_key
+                                 AND d.payload_hash IS DISTINCT FROM v.payload_hash)
                      THEN format('idempotency_key: %s was already used for a different ledger entry', quote_literal(v.idempotency_key))
               END AS reason
               FROM import_rows v
+              LEFT JOIN (
+                  SELECT idempotency_key FROM import_rows WHERE idempotency_key IS NOT NULL
+                  GROUP BY idempotency_key HAVING min(payload_hash) <> max(payload_hash)
+              ) k ON k.idempotency_key = v.idempotency_key
             ) checked
             WHERE reason IS NOT NULL
             ORDER BY line
