@@ -50,7 +50,9 @@ let package = Package(
         ),
         // Shared by the test targets: finds the test server, makes throwaway databases.
         .target(name: "TestSupport", dependencies: ["Postgres", "PledgeStore"], path: "Tests/TestSupport"),
-        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
+        .testTarget(
+            name: "PostgresTests",
+            dependencies: ["Postgres", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(
             name: "PledgeCoreTests",
             dependencies: ["PledgeCore", .product(name: "PropertyBased", package: "swift-property-based")]

@@ -68,10 +68,47 @@ extension Decimal: PostgresCodable {
     /// `Decimal.description` is locale-independent and exact.
     public var postgresText: String? { isNaN ? "NaN" : description }
     public init?(postgresText: String) {
+        if let plain = Self.plain(postgresText) {
+            self = plain
+            return
+        }
         guard let value = Decimal(string: postgresText, locale: Locale(identifier: "en_US_POSIX")),
             !value.isNaN || postgresText == "NaN"
         else { return nil }
         self = value
+    }
+}
+
+extension Decimal {
+    /// The common case of numeric text — an optional minus, at most 18 digits, an optional point — read
+    /// without the general parser (the ledger's sums and timelines decode thousands of these).
+    static func plain(_ text: String) -> Decimal? {
+        var mantissa: UInt64 = 0
+        var digits = 0
+        var fraction = 0
+        var point = false
+        var negative = false
+        var first = true
+        for byte in text.utf8 {
+            defer { first = false }
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                digits += 1
+                guard digits <= 18 else { return nil }
+                mantissa = mantissa * 10 + UInt64(byte - UInt8(ascii: "0"))
+                if point { fraction += 1 }
+            case UInt8(ascii: "."):
+                guard !point else { return nil }
+                point = true
+            case UInt8(ascii: "-"):
+                guard first else { return nil }
+                negative = true
+            default:
+                return nil
+            }
+        }
+        guard digits > 0 else { return nil }
+        return Decimal(sign: negative && mantissa != 0 ? .minus : .plus, exponent: -fraction, significand: Decimal(mantissa))
     }
 }
 

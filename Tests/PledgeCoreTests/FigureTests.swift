@@ -25,3 +25,18 @@ struct FigureTests {
         #expect(Figure.grouped(.nan) == "n/a")
     }
 }
+
+@Suite("webhook timestamps")
+struct TimestampTests {
+    @Test("the direct RFC 3339 rendering equals ISO8601DateFormatter's for instants from 1970 to 2100")
+    func matchesFormatter() async {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        await propertyCheck(count: 1000, input: Gen.int(in: 0...4_102_444_800_000)) { milliseconds in
+            let date = Date(timeIntervalSince1970: Double(milliseconds) / 1000)
+            #expect(WebhookPayload.timestamp(date) == formatter.string(from: date))
+        }
+        #expect(WebhookPayload.timestamp(Date(timeIntervalSince1970: 1_700_000_000)) == "2023-11-14T22:13:20Z")
+    }
+}

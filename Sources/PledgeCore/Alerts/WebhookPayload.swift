@@ -53,11 +53,14 @@ public struct WebhookPayload: Sendable, Codable, Equatable {
     /// "0001-01-01T00:00:00Z": Alertmanager's endsAt while firing.
     public static let zeroTime = "0001-01-01T00:00:00Z"
 
-    /// RFC 3339 UTC, seconds precision.
+    /// RFC 3339 UTC, seconds precision (fractions truncated), as `ISO8601DateFormatter` writes it with
+    /// `.withInternetDateTime` — computed directly: a formatter costs more to create than the whole export's
+    /// arithmetic, and one is needed per alert.
     public static func timestamp(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        return formatter.string(from: date)
+        let seconds = Int(date.timeIntervalSince1970.rounded(.down))
+        let days = seconds >= 0 ? seconds / 86_400 : -((-seconds + 86_399) / 86_400)
+        let time = seconds - days * 86_400
+        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(CalendarDate(daysSinceEpoch: days))T\(two(time / 3600)):\(two(time / 60 % 60)):\(two(time % 60))Z"
     }
 }

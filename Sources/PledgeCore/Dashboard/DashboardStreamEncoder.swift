@@ -1,9 +1,9 @@
 import Foundation
 
-/// Writes a dashboard document piece by piece — the top-level fields before `pledges`, then one pledge
-/// entry at a time, then the fields after — producing exactly the bytes `DashboardDocument.encoder` gives
+/// Writes a dashboard document piece by piece — the top-level fields before `pledges`, then the pledge
+/// entries a batch at a time, then the fields after — producing exactly the bytes `DashboardDocument.encoder` gives
 /// for the whole document (plus the final newline), so an export of any size needs the memory of one
-/// entry, not of the document.
+/// batch, not of the document.
 ///
 /// The keys are sorted, so `alerts`, `apiVersion`, `asOf`, `generatedAt` and `kind` come before
 /// `pledges`, and `reportingCurrency` and `summary` after: the summary can be added up while the
@@ -34,19 +34,21 @@ public struct DashboardStreamEncoder {
         return head
     }
 
-    /// One entry, with the separator before it, indented as inside the document.
-    public mutating func entry(_ entry: DashboardDocument.PledgeEntry) throws -> Data {
-        let encoded = try encoder.encode(entry)
+    /// Some entries, with the separator before them, indented as inside the document.
+    ///
+    /// Encoded as `[[entries…]]`: the encoder then indents them exactly as at `pledges` in the document
+    /// (the list's items four spaces deep), so the bytes between the inner brackets are the document's.
+    public mutating func entries(_ batch: [DashboardDocument.PledgeEntry]) throws -> Data {
+        guard !batch.isEmpty else { return Data() }
+        let encoded = try encoder.encode([batch])
+        let open = Array("[\n  [\n".utf8)
+        let close = Array("\n  ]\n]".utf8)
+        guard encoded.count > open.count + close.count, encoded.prefix(open.count).elementsEqual(open),
+            encoded.suffix(close.count).elementsEqual(close)
+        else { throw StreamError.unexpectedLayout }
         var data = Data((entries == 0 ? "\n" : ",\n").utf8)
-        data.reserveCapacity(encoded.count + encoded.count / 8)
-        // Every line one level deeper (four spaces); the encoder leaves empty lines (inside empty lists) bare.
-        var lineStart = true
-        for byte in encoded {
-            if lineStart && byte != 0x0A { data.append(contentsOf: [0x20, 0x20, 0x20, 0x20]) }
-            data.append(byte)
-            lineStart = byte == 0x0A
-        }
-        entries += 1
+        data.append(encoded[(encoded.startIndex + open.count)..<(encoded.endIndex - close.count)])
+        entries += batch.count
         return data
     }
 
@@ -79,11 +81,12 @@ public struct DashboardStreamEncoder {
         pledges: 0, byStatus: [:], byDonor: [], byCategory: [], unconverted: [], firingAlerts: 0, pendingAlerts: 0)
 
     public enum StreamError: Error, CustomStringConvertible {
-        case noPledgeList, headChanged
+        case noPledgeList, headChanged, unexpectedLayout
         public var description: String {
             switch self {
             case .noPledgeList: "dashboard encoder: no top-level pledge list in the skeleton"
             case .headChanged: "dashboard encoder: the fields before the pledge list changed while streaming"
+            case .unexpectedLayout: "dashboard encoder: the encoder's layout of nested lists is not the expected one"
             }
         }
     }

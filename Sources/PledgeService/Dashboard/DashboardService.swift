@@ -29,14 +29,14 @@ public struct DashboardService {
     public func document(asOf requested: CalendarDate? = nil, filter: Filter = .init()) throws -> DashboardDocument {
         var pledges: [DashboardDocument.PledgeEntry] = []
         var head: Head?
-        let summary = try assemble(asOf: requested, filter: filter, begin: { head = $0 }, each: { pledges.append($0) })
+        let summary = try assemble(asOf: requested, filter: filter, begin: { head = $0 }, each: { pledges += $0 })
         guard let head else { throw DashboardStreamEncoder.StreamError.noPledgeList }
         return DashboardDocument(
             generatedAt: head.generatedAt, asOf: head.asOf, reportingCurrency: reportingCurrency, summary: summary,
             pledges: pledges, alerts: head.alerts)
     }
 
-    /// Streams the rendered document to `sink` in pieces (the head, each pledge entry, the tail): memory
+    /// Streams the rendered document to `sink` in pieces (the head, each batch of entries, the tail): memory
     /// stays that of one batch of pledges however large the ledger. Reads one consistent snapshot.
     public func write(asOf requested: CalendarDate? = nil, filter: Filter = .init(), to sink: (Data) throws -> Void) throws {
         var encoder: DashboardStreamEncoder?
@@ -48,7 +48,7 @@ public struct DashboardService {
                 try sink(try started.begin())
                 encoder = started
             },
-            each: { entry in try sink(try encoder!.entry(entry)) })
+            each: { batch in try sink(try encoder!.entries(batch)) })
         try sink(try encoder!.end(summary: summary))
     }
 
@@ -59,12 +59,12 @@ public struct DashboardService {
         let alerts: [DashboardDocument.AlertEntry]
     }
 
-    /// Builds the document's parts in order: `begin` with the head, `each` with every pledge entry (by id),
+    /// Builds the document's parts in order: `begin` with the head, `each` with every batch of entries (by id),
     /// then returns the summary. Pledges go a batch at a time: their timelines and assessments are read,
     /// turned into entries and dropped before the next batch. All reads share one snapshot.
     private func assemble(
         asOf requested: CalendarDate?, filter: Filter, begin: (Head) throws -> Void,
-        each: (DashboardDocument.PledgeEntry) throws -> Void
+        each: ([DashboardDocument.PledgeEntry]) throws -> Void
     ) throws -> DashboardDocument.Summary {
         try connection.withTransaction(isolation: .repeatableRead) { tx in
             let assessmentRepository = AssessmentRepository(tx)
@@ -107,12 +107,12 @@ public struct DashboardService {
                 for (pledge, _, assessment) in Evaluator.assessConcurrently(unassessed, assessor: assessor, asOf: asOf) {
                     summaries[pledge.publicID] = AssessmentSummary(assessment, scale: pledge.unit.scale)
                 }
-                for pledge in batch {
-                    try each(
+                try each(
+                    batch.map { pledge in
                         builder.entry(
                             pledge: pledge, assessment: summaries[pledge.publicID]!, timeline: timelines[pledge.publicID],
-                            openAlerts: fingerprints[pledge.publicID] ?? [], asOf: asOf, totals: &totals))
-                }
+                            openAlerts: fingerprints[pledge.publicID] ?? [], asOf: asOf, totals: &totals)
+                    })
             }
             return builder.summary(totals, alerts: alertEntries)
         }
