@@ -80,6 +80,7 @@ public struct Evaluator {
         var stored: [String: AlertRepository.StoredAlert] = [:]
         for alert in try alerts.all() { stored["\(alert.pledgeID)/\(alert.rule.rawValue)"] = alert }
         let pledges = try PledgeRepository(tx).list(asOf: asOf)
+        let silences = try SilenceRepository(tx).activeSilences(on: asOf)
         let assessor = Assessor(policy: policy)
         var kept: [Assessment] = []
         var changes: [EvaluationReport.Change] = []
@@ -99,20 +100,33 @@ public struct Evaluator {
             for a in assessments where previous[a.pledgeID] != a.status {
                 changes.append(.status(pledgeID: a.pledgeID, from: previous[a.pledgeID], to: a.status, reason: a.statusReason))
             }
+            var writes = AlertWrites()
             for (pledge, _, assessment) in evaluated {
-                changes += try updateAlerts(pledge: pledge, assessment: assessment, stored: stored, alerts: alerts, on: tx, asOf: asOf, runID: runID)
+                step(pledge: pledge, assessment: assessment, stored: stored, silences: silences[pledge.publicID] ?? [], into: &writes)
             }
+            // Written a batch at a time: states first (the history refers to them), then the history.
+            try alerts.saveAll(writes.states)
+            try alerts.recordTransitions(writes.transitions, runID: runID, asOf: asOf)
+            for (alert, notification) in writes.notifications { try announce(alert, notification: notification, on: alerts) }
+            changes += writes.changes
         }
         try tx.notify("pledgewatch_evaluated", payload: runID.uuidString.lowercased())
         return (kept, changes, pledges.count)
     }
 
-    /// Steps each rule's alert for one pledge; writes only what changed.
-    private func updateAlerts(
-        pledge: Pledge, assessment: Assessment, stored: [String: AlertRepository.StoredAlert], alerts: AlertRepository,
-        on tx: Connection, asOf: CalendarDate, runID: UUID
-    ) throws -> [EvaluationReport.Change] {
+    /// What one batch's alert steps write.
+    struct AlertWrites {
+        var states: [AlertRepository.StoredAlert] = []
+        var transitions: [AlertRepository.Transition] = []
+        var notifications: [(AlertRepository.StoredAlert, AlertStateMachine.Notification)] = []
         var changes: [EvaluationReport.Change] = []
+    }
+
+    /// Steps each rule's alert for one pledge; collects only what changed.
+    private func step(
+        pledge: Pledge, assessment: Assessment, stored: [String: AlertRepository.StoredAlert], silences: [(id: Int, rule: String?)],
+        into writes: inout AlertWrites
+    ) {
         for rule in AlertRule.allCases {
             let active = assessment.status == rule.status
             let key = "\(pledge.publicID)/\(rule.rawValue)"
@@ -136,11 +150,12 @@ public struct Evaluator {
                 alert.endsAt = nil
             }
             if notification == .resolved { alert.endsAt = now }
-            try alerts.save(alert)
+            writes.states.append(alert)
             guard after.state != before.state || notification != nil else { continue }
-            let silence = try notification == nil ? nil : SilenceRepository(tx).active(pledgeID: pledge.publicID, rule: rule, on: asOf)
-            try alerts.recordTransition(alert, from: before.state, runID: runID, asOf: asOf, notification: notification, silencedBy: silence)
-            changes.append(.alert(pledgeID: pledge.publicID, rule: rule, from: before.state, to: after.state, notification: notification, silenced: silence != nil, summary: alert.annotations["summary"] ?? ""))
+            // The oldest silence in force covering this rule (or every rule of the pledge).
+            let silence = notification == nil ? nil : silences.first { $0.rule == nil || $0.rule == rule.rawValue }?.id
+            writes.transitions.append(.init(alert: alert, from: before.state, notification: notification, silencedBy: silence))
+            writes.changes.append(.alert(pledgeID: pledge.publicID, rule: rule, from: before.state, to: after.state, notification: notification, silenced: silence != nil, summary: alert.annotations["summary"] ?? ""))
             if let notification {
                 // The log notifier: every notification, silenced or not, as a structured log line.
                 logger.notice(
@@ -149,10 +164,9 @@ public struct Evaluator {
                         "fingerprint": "\(alert.fingerprint)", "pledge": "\(pledge.publicID)", "rule": "\(rule.rawValue)",
                         "silenced": "\(silence != nil)", "summary": "\(alert.annotations["summary"] ?? "")",
                     ])
-                if silence == nil { try announce(alert, notification: notification, on: alerts) }
+                if silence == nil { writes.notifications.append((alert, notification)) }
             }
         }
-        return changes
     }
 
     private func announce(_ alert: AlertRepository.StoredAlert, notification: AlertStateMachine.Notification, on alerts: AlertRepository) throws {

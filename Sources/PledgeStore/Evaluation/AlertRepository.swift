@@ -56,14 +56,33 @@ public struct AlertRepository {
     }
 
     /// Writes an alert's new state.
-    public func save(_ alert: StoredAlert) throws {
+    public func save(_ alert: StoredAlert) throws { try saveAll([alert]) }
+
+    /// Writes many alerts' new states in one statement (the rows travel as one bound JSON array).
+    public func saveAll(_ alerts: [StoredAlert]) throws {
+        guard !alerts.isEmpty else { return }
+        struct Row: Encodable {
+            let fingerprint, pledge, rule, state: String
+            let labels, annotations: [String: String]
+            let active_count, inactive_count: Int
+            let starts_at, ends_at: String?
+        }
+        let rows = alerts.map { alert in
+            Row(
+                fingerprint: alert.fingerprint, pledge: alert.pledgeID, rule: alert.rule.rawValue, state: alert.machine.state.rawValue,
+                labels: alert.labels, annotations: alert.annotations, active_count: alert.machine.activeCount,
+                inactive_count: alert.machine.inactiveCount, starts_at: alert.startsAt?.postgresText, ends_at: alert.endsAt?.postgresText)
+        }
         try connection.execute(
             """
             INSERT INTO alert (fingerprint, pledge_id, rule, state, labels, annotations, active_count, inactive_count,
                                starts_at, ends_at, updated_at)
-            VALUES (\(alert.fingerprint), (SELECT id FROM pledge WHERE public_id = \(alert.pledgeID)), \(alert.rule.rawValue),
-                    \(alert.machine.state.rawValue), \(Self.encode(alert.labels))::jsonb, \(Self.encode(alert.annotations))::jsonb,
-                    \(alert.machine.activeCount), \(alert.machine.inactiveCount), \(alert.startsAt), \(alert.endsAt), now())
+            SELECT r.fingerprint, p.id, r.rule, r.state, r.labels, r.annotations, r.active_count, r.inactive_count,
+                   r.starts_at, r.ends_at, now()
+            FROM jsonb_to_recordset(\(AssessmentRepository.json(rows))::jsonb) AS r(
+                fingerprint text, pledge text, rule text, state text, labels jsonb, annotations jsonb, active_count int,
+                inactive_count int, starts_at timestamptz, ends_at timestamptz)
+            JOIN pledge p ON p.public_id = r.pledge
             ON CONFLICT (fingerprint) DO UPDATE SET
                 state = excluded.state, labels = excluded.labels, annotations = excluded.annotations,
                 active_count = excluded.active_count, inactive_count = excluded.inactive_count,
@@ -71,16 +90,52 @@ public struct AlertRepository {
             """)
     }
 
+    /// One transition of an alert's state, as its history keeps it.
+    public struct Transition: Sendable {
+        public let alert: StoredAlert
+        public let from: AlertStateMachine.State
+        public let notification: AlertStateMachine.Notification?
+        public let silencedBy: Int?
+
+        public init(alert: StoredAlert, from: AlertStateMachine.State, notification: AlertStateMachine.Notification?, silencedBy: Int?) {
+            self.alert = alert
+            self.from = from
+            self.notification = notification
+            self.silencedBy = silencedBy
+        }
+    }
+
     /// Appends one transition to the alert's history.
     public func recordTransition(
         _ alert: StoredAlert, from: AlertStateMachine.State, runID: UUID, asOf: CalendarDate,
         notification: AlertStateMachine.Notification?, silencedBy: Int?
     ) throws {
+        try recordTransitions(
+            [Transition(alert: alert, from: from, notification: notification, silencedBy: silencedBy)], runID: runID, asOf: asOf)
+    }
+
+    /// Appends transitions to the alerts' history in one statement, in the given order.
+    public func recordTransitions(_ transitions: [Transition], runID: UUID, asOf: CalendarDate) throws {
+        guard !transitions.isEmpty else { return }
+        struct Row: Encodable {
+            let n: Int
+            let fingerprint, from_state, to_state: String
+            let notification: String?
+            let silenced_by: Int?
+            let annotations: [String: String]
+        }
+        let rows = transitions.enumerated().map { index, t in
+            Row(
+                n: index, fingerprint: t.alert.fingerprint, from_state: t.from.rawValue, to_state: t.alert.machine.state.rawValue,
+                notification: t.notification?.rawValue, silenced_by: t.silencedBy, annotations: t.alert.annotations)
+        }
         try connection.execute(
             """
             INSERT INTO alert_event (fingerprint, run_id, as_of, from_state, to_state, notification, silenced_by, annotations)
-            VALUES (\(alert.fingerprint), \(runID), \(asOf), \(from.rawValue), \(alert.machine.state.rawValue),
-                    \(notification?.rawValue), \(silencedBy), \(Self.encode(alert.annotations))::jsonb)
+            SELECT r.fingerprint, \(runID), \(asOf), r.from_state, r.to_state, r.notification, r.silenced_by, r.annotations
+            FROM jsonb_to_recordset(\(AssessmentRepository.json(rows))::jsonb) AS r(
+                n int, fingerprint text, from_state text, to_state text, notification text, silenced_by int, annotations jsonb)
+            ORDER BY r.n
             """)
     }
 

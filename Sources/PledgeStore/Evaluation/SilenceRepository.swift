@@ -55,28 +55,22 @@ public struct SilenceRepository {
 
     /// Every silence in force on `day`: pledge → silenced rules (nil: all rules), in one query.
     public func activeCoverage(on day: CalendarDate) throws -> [String: [String?]] {
-        var coverage: [String: [String?]] = [:]
-        for row in try connection.query(
-            """
-            SELECT p.public_id, s.rule FROM silence s JOIN pledge p ON p.id = s.pledge_id
-            WHERE s.expired_at IS NULL AND s.until >= \(day)
-            """)
-        {
-            let (pledge, rule) = try row.decode((String, String?).self)
-            coverage[pledge, default: []].append(rule)
-        }
-        return coverage
+        try activeSilences(on: day).mapValues { $0.map(\.rule) }
     }
 
-    /// The silence covering a pledge's rule on `day`, if any.
-    public func active(pledgeID: String, rule: AlertRule, on day: CalendarDate) throws -> Int? {
-        try connection.query(
+    /// Every silence in force on `day`, by pledge, oldest first: its id and rule (nil: all rules).
+    public func activeSilences(on day: CalendarDate) throws -> [String: [(id: Int, rule: String?)]] {
+        var silences: [String: [(id: Int, rule: String?)]] = [:]
+        for row in try connection.query(
             """
-            SELECT s.id FROM silence s JOIN pledge p ON p.id = s.pledge_id
-            WHERE p.public_id = \(pledgeID) AND (s.rule IS NULL OR s.rule = \(rule.rawValue))
-              AND s.expired_at IS NULL AND s.until >= \(day)
-            ORDER BY s.id LIMIT 1
-            """
-        ).first?.decode(Int.self, at: 0)
+            SELECT p.public_id, s.id, s.rule FROM silence s JOIN pledge p ON p.id = s.pledge_id
+            WHERE s.expired_at IS NULL AND s.until >= \(day)
+            ORDER BY s.id
+            """)
+        {
+            let (pledge, id, rule) = try row.decode((String, Int, String?).self)
+            silences[pledge, default: []].append((id, rule))
+        }
+        return silences
     }
 }
