@@ -27,6 +27,8 @@ public struct DeliveryImport {
         _ produce: (_ emit: (Int, [String?]) throws -> Void) throws -> [RowProblem]
     ) throws -> Summary {
         try connection.withTransaction { tx in
+            // The occurrence numbering and the insert's ordering sort every row: in memory, not on disk.
+            try tx.execute("SET LOCAL work_mem = '128MB'")
             try tx.execute(
                 """
                 CREATE TEMP TABLE import_staging (
