@@ -74,13 +74,15 @@ public struct AssessmentRepository {
     }
 
     /// The latest status recorded for each pledge before this evaluation.
+    /// One index probe per pledge: the cost follows the number of pledges, not the length of the history.
     public func latestStatuses() throws -> [String: PledgeHealth] {
         var statuses: [String: PledgeHealth] = [:]
         for row in try connection.query(
             """
-            SELECT DISTINCT ON (a.pledge_id) p.public_id, a.status
-            FROM assessment a JOIN pledge p ON p.id = a.pledge_id
-            ORDER BY a.pledge_id, a.id DESC
+            SELECT p.public_id, a.status FROM pledge p
+            CROSS JOIN LATERAL (
+                SELECT status FROM assessment WHERE pledge_id = p.id ORDER BY id DESC LIMIT 1
+            ) a
             """)
         {
             let (id, status) = try row.decode((String, String).self)

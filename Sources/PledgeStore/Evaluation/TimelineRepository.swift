@@ -13,13 +13,20 @@ public struct TimelineRepository {
         guard !pledges.isEmpty else { return [:] }
         let ids = pledges.map(\.publicID).joined(separator: ",")
         var changes: [String: [(date: CalendarDate, change: Decimal)]] = [:]
+        // One index range scan per pledge (LATERAL), whatever the planner's statistics say: a plain join
+        // may be planned as a scan of the whole ledger per batch when the statistics are stale (after a
+        // bulk import, before autovacuum has analysed it).
         for row in try connection.query(
             """
-            SELECT p.public_id, d.delivered_on, sum(d.quantity)
-            FROM delivery d JOIN pledge p ON p.id = d.pledge_id
-            WHERE p.public_id = ANY (string_to_array(\(ids), ',')) AND d.delivered_on <= \(asOf)
-            GROUP BY p.public_id, d.delivered_on
-            ORDER BY p.public_id, d.delivered_on
+            SELECT p.public_id, d.day, d.change
+            FROM pledge p
+            CROSS JOIN LATERAL (
+                SELECT delivered_on AS day, sum(quantity) AS change FROM delivery
+                WHERE pledge_id = p.id AND delivered_on <= \(asOf)
+                GROUP BY delivered_on
+            ) d
+            WHERE p.public_id = ANY (string_to_array(\(ids), ','))
+            ORDER BY p.public_id, d.day
             """)
         {
             let (id, date, change) = try row.decode((String, CalendarDate, Decimal).self)

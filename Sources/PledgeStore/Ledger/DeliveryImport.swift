@@ -12,6 +12,9 @@ public struct DeliveryImport {
 
     public init(_ connection: Connection) { self.connection = connection }
 
+    /// Imports adding at least this many rows analyse the ledger afterwards.
+    static let analyzeThreshold = 10_000
+
     /// What an import did.
     public struct Summary: Sendable, Equatable, Codable {
         public let rows: Int
@@ -122,6 +125,9 @@ public struct DeliveryImport {
                         + "that report adds to the total before it; nothing imported — correct the report first "
                         + "(`delivery correct \(report) --quantity <total>`)")
             }
+            // A bulk load changes the ledger's statistics: refresh them now rather than leave the planner
+            // guessing until autovacuum gets round to it.
+            if added >= Self.analyzeThreshold { try tx.execute("ANALYZE delivery") }
             return Summary(rows: rows, added: added, alreadyPresent: rows - added)
         }
     }
