@@ -54,7 +54,10 @@ public struct DashboardBuilder: Sendable {
         let alertEntries = Self.alertEntries(open)
         return DashboardDocument(
             generatedAt: WebhookPayload.timestamp(generatedAt), asOf: asOf.description, reportingCurrency: reportingCurrency,
-            summary: summary(totals, alerts: alertEntries), pledges: entries, alerts: alertEntries)
+            summary: summary(
+                totals, firingAlerts: alertEntries.filter { $0.status == "firing" }.count,
+                pendingAlerts: alertEntries.filter { $0.status == "pending" }.count),
+            pledges: entries, alerts: alertEntries)
     }
 
     /// The pending and firing alerts of the pledges shown, ordered by pledge then rule.
@@ -122,7 +125,7 @@ public struct DashboardBuilder: Sendable {
     }
 
     /// The summary once every pledge has been added.
-    public func summary(_ totals: Totals, alerts: [DashboardDocument.AlertEntry]) -> DashboardDocument.Summary {
+    public func summary(_ totals: Totals, firingAlerts: Int, pendingAlerts: Int) -> DashboardDocument.Summary {
         func list(_ values: [String: (count: Int, pledged: Decimal, delivered: Decimal)]) -> [DashboardDocument.Total] {
             values.keys.sorted().map { key in
                 let value = values[key]!
@@ -131,8 +134,7 @@ public struct DashboardBuilder: Sendable {
         }
         return .init(
             pledges: totals.pledges, byStatus: totals.byStatus, byDonor: list(totals.donors), byCategory: list(totals.categories),
-            unconverted: totals.unconverted, firingAlerts: alerts.filter { $0.status == "firing" }.count,
-            pendingAlerts: alerts.filter { $0.status == "pending" }.count)
+            unconverted: totals.unconverted, firingAlerts: firingAlerts, pendingAlerts: pendingAlerts)
     }
 
     func money(_ value: Decimal) -> DashboardDocument.Money {

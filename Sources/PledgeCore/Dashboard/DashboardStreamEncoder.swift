@@ -1,44 +1,65 @@
 import Foundation
 
-/// Writes a dashboard document piece by piece — the top-level fields before `pledges`, then the pledge
-/// entries a batch at a time, then the fields after — producing exactly the bytes `DashboardDocument.encoder` gives
-/// for the whole document (plus the final newline), so an export of any size needs the memory of one
-/// batch, not of the document.
+/// Writes a dashboard document piece by piece, producing exactly the bytes `DashboardDocument.encoder`
+/// gives for the whole document (plus the final newline), so an export of any size needs the memory of
+/// one batch, not of the document.
 ///
-/// The keys are sorted, so `alerts`, `apiVersion`, `asOf`, `generatedAt` and `kind` come before
-/// `pledges`, and `reportingCurrency` and `summary` after: the summary can be added up while the
-/// entries stream past.
+/// The keys are sorted: `alerts` comes first, then `apiVersion`, `asOf`, `generatedAt` and `kind`, then
+/// `pledges`, then `reportingCurrency` and `summary`. So both lists can stream (the alerts, then the
+/// entries, a batch at a time) and the summary is added up on the way:
+///
+///     begin() · alerts(…)* · beginPledges() · entries(…)* · end(summary:)
 public struct DashboardStreamEncoder {
     private let encoder = DashboardDocument.encoder
     private let generatedAt: String
     private let asOf: String
     private let reportingCurrency: String
-    private let alerts: [DashboardDocument.AlertEntry]
-    private var entries = 0
-    private var head = Data()
+    private var alertCount = 0
+    private var entryCount = 0
+    private var beginning = Skeleton()
 
-    /// The key that opens the pledge list, at the top level (two spaces of indentation).
-    private static let marker = Data("\n  \"pledges\" : [".utf8)
-
-    public init(generatedAt: String, asOf: String, reportingCurrency: String, alerts: [DashboardDocument.AlertEntry]) {
+    public init(generatedAt: String, asOf: String, reportingCurrency: String) {
         self.generatedAt = generatedAt
         self.asOf = asOf
         self.reportingCurrency = reportingCurrency
-        self.alerts = alerts
     }
 
-    /// Everything up to and including the `[` that opens `pledges`.
+    /// Everything up to and including the `[` that opens `alerts`.
     public mutating func begin() throws -> Data {
-        let (head, _, _) = try split(summary: Self.placeholder)
-        self.head = head
-        return head
+        beginning = try skeleton(summary: Self.placeholder)
+        return beginning.head
+    }
+
+    /// Some alerts, with the separator before them, indented as inside the document.
+    public mutating func alerts(_ batch: [DashboardDocument.AlertEntry]) throws -> Data {
+        try items(batch, count: &alertCount)
+    }
+
+    /// The end of the alert list, the fields between the lists, and the `[` that opens `pledges`.
+    public func beginPledges() throws -> Data {
+        var data = alertCount == 0 ? beginning.alertsGap : Data("\n  ".utf8)
+        data.append(beginning.middle)
+        return data
     }
 
     /// Some entries, with the separator before them, indented as inside the document.
-    ///
-    /// Encoded as `[[entries…]]`: the encoder then indents them exactly as at `pledges` in the document
-    /// (the list's items four spaces deep), so the bytes between the inner brackets are the document's.
     public mutating func entries(_ batch: [DashboardDocument.PledgeEntry]) throws -> Data {
+        try items(batch, count: &entryCount)
+    }
+
+    /// The end of the pledge list, the fields after it, and the final newline.
+    public func end(summary: DashboardDocument.Summary) throws -> Data {
+        let final = try skeleton(summary: summary)
+        guard final.head == beginning.head, final.middle == beginning.middle else { throw StreamError.headChanged }
+        var data = entryCount == 0 ? final.pledgesGap : Data("\n  ".utf8)
+        data.append(final.tail)
+        data.append(0x0A)
+        return data
+    }
+
+    /// Items of a top-level list, encoded as `[[items…]]`: the encoder then indents them exactly as in
+    /// the document (four spaces deep), so the bytes between the inner brackets are the document's.
+    private func items<Item: Encodable>(_ batch: [Item], count: inout Int) throws -> Data {
         guard !batch.isEmpty else { return Data() }
         let encoded = try encoder.encode([batch])
         let open = Array("[\n  [\n".utf8)
@@ -46,45 +67,54 @@ public struct DashboardStreamEncoder {
         guard encoded.count > open.count + close.count, encoded.prefix(open.count).elementsEqual(open),
             encoded.suffix(close.count).elementsEqual(close)
         else { throw StreamError.unexpectedLayout }
-        var data = Data((entries == 0 ? "\n" : ",\n").utf8)
+        var data = Data((count == 0 ? "\n" : ",\n").utf8)
         data.append(encoded[(encoded.startIndex + open.count)..<(encoded.endIndex - close.count)])
-        entries += batch.count
+        count += batch.count
         return data
     }
 
-    /// The rest: the list's closing bracket, the fields after it, and the final newline.
-    public func end(summary: DashboardDocument.Summary) throws -> Data {
-        let (head, emptyGap, tail) = try split(summary: summary)
-        guard head == self.head else { throw StreamError.headChanged }
-        var data = entries == 0 ? emptyGap : Data("\n  ".utf8)
-        data.append(tail)
-        data.append(0x0A)
-        return data
+    /// The document with both lists empty, cut around them.
+    private struct Skeleton {
+        /// Up to and including `"alerts" : [`.
+        var head = Data()
+        /// What the encoder puts inside an empty alert list.
+        var alertsGap = Data()
+        /// From the alert list's `]` up to and including `"pledges" : [`.
+        var middle = Data()
+        /// What the encoder puts inside an empty pledge list.
+        var pledgesGap = Data()
+        /// From the pledge list's `]` to the end.
+        var tail = Data()
     }
 
-    /// The document without pledges, cut around its (empty) pledge list: before it, the whitespace the
-    /// encoder puts inside an empty list, and from the closing bracket on.
-    private func split(summary: DashboardDocument.Summary) throws -> (Data, Data, Data) {
-        let skeleton = try encoder.encode(
+    private func skeleton(summary: DashboardDocument.Summary) throws -> Skeleton {
+        let whole = try encoder.encode(
             DashboardDocument(
                 generatedAt: generatedAt, asOf: asOf, reportingCurrency: reportingCurrency, summary: summary, pledges: [],
-                alerts: alerts))
-        guard let marker = skeleton.range(of: Self.marker, options: .backwards),
-            let close = skeleton[marker.upperBound...].firstIndex(of: UInt8(ascii: "]"))
-        else { throw StreamError.noPledgeList }
-        return (
-            Data(skeleton[..<marker.upperBound]), Data(skeleton[marker.upperBound..<close]), Data(skeleton[close...])
-        )
+                alerts: []))
+        // The top-level keys are indented by two spaces; nothing nested can match.
+        func list(_ key: String, from start: Data.Index) throws -> (open: Data.Index, close: Data.Index) {
+            guard let marker = whole.range(of: Data("\n  \"\(key)\" : [".utf8), in: start..<whole.endIndex),
+                let close = whole[marker.upperBound...].firstIndex(of: UInt8(ascii: "]"))
+            else { throw StreamError.noList(key) }
+            return (marker.upperBound, close)
+        }
+        let alerts = try list("alerts", from: whole.startIndex)
+        let pledges = try list("pledges", from: alerts.close)
+        return Skeleton(
+            head: Data(whole[..<alerts.open]), alertsGap: Data(whole[alerts.open..<alerts.close]),
+            middle: Data(whole[alerts.close..<pledges.open]), pledgesGap: Data(whole[pledges.open..<pledges.close]),
+            tail: Data(whole[pledges.close...]))
     }
 
     private static let placeholder = DashboardDocument.Summary(
         pledges: 0, byStatus: [:], byDonor: [], byCategory: [], unconverted: [], firingAlerts: 0, pendingAlerts: 0)
 
     public enum StreamError: Error, CustomStringConvertible {
-        case noPledgeList, headChanged, unexpectedLayout
+        case noList(String), headChanged, unexpectedLayout
         public var description: String {
             switch self {
-            case .noPledgeList: "dashboard encoder: no top-level pledge list in the skeleton"
+            case .noList(let key): "dashboard encoder: no top-level \(key) list in the skeleton"
             case .headChanged: "dashboard encoder: the fields before the pledge list changed while streaming"
             case .unexpectedLayout: "dashboard encoder: the encoder's layout of nested lists is not the expected one"
             }

@@ -27,44 +27,49 @@ public struct DashboardService {
 
     /// The whole document in memory (the daemon's cache, `check`, tests). Same bytes as `write`.
     public func document(asOf requested: CalendarDate? = nil, filter: Filter = .init()) throws -> DashboardDocument {
-        var pledges: [DashboardDocument.PledgeEntry] = []
         var head: Head?
-        let summary = try assemble(asOf: requested, filter: filter, begin: { head = $0 }, each: { pledges += $0 })
-        guard let head else { throw DashboardStreamEncoder.StreamError.noPledgeList }
+        var alerts: [DashboardDocument.AlertEntry] = []
+        var pledges: [DashboardDocument.PledgeEntry] = []
+        let summary = try assemble(
+            asOf: requested, filter: filter, begin: { head = $0 }, alerts: { alerts += $0 }, beginPledges: {},
+            entries: { pledges += $0 })
+        guard let head else { throw DashboardStreamEncoder.StreamError.unexpectedLayout }
         return DashboardDocument(
             generatedAt: head.generatedAt, asOf: head.asOf, reportingCurrency: reportingCurrency, summary: summary,
-            pledges: pledges, alerts: head.alerts)
+            pledges: pledges, alerts: alerts)
     }
 
-    /// Streams the rendered document to `sink` in pieces (the head, each batch of entries, the tail): memory
-    /// stays that of one batch of pledges however large the ledger. Reads one consistent snapshot.
+    /// Streams the rendered document to `sink` in pieces (the head, the alerts and the entries a batch at a
+    /// time, the tail): memory stays that of one batch however large the ledger. Reads one snapshot.
     public func write(asOf requested: CalendarDate? = nil, filter: Filter = .init(), to sink: (Data) throws -> Void) throws {
         var encoder: DashboardStreamEncoder?
         let summary = try assemble(
             asOf: requested, filter: filter,
             begin: { head in
-                var started = DashboardStreamEncoder(
-                    generatedAt: head.generatedAt, asOf: head.asOf, reportingCurrency: reportingCurrency, alerts: head.alerts)
+                var started = DashboardStreamEncoder(generatedAt: head.generatedAt, asOf: head.asOf, reportingCurrency: reportingCurrency)
                 try sink(try started.begin())
                 encoder = started
             },
-            each: { batch in try sink(try encoder!.entries(batch)) })
+            alerts: { batch in try sink(try encoder!.alerts(batch)) },
+            beginPledges: { try sink(try encoder!.beginPledges()) },
+            entries: { batch in try sink(try encoder!.entries(batch)) })
         try sink(try encoder!.end(summary: summary))
     }
 
-    /// The fields that precede the pledge list.
+    /// The fields that precede the lists.
     struct Head {
         let generatedAt: String
         let asOf: String
-        let alerts: [DashboardDocument.AlertEntry]
     }
 
-    /// Builds the document's parts in order: `begin` with the head, `each` with every batch of entries (by id),
-    /// then returns the summary. Pledges go a batch at a time: their timelines and assessments are read,
-    /// turned into entries and dropped before the next batch. All reads share one snapshot.
+    /// Builds the document's parts in order — `begin` with the head, `alerts` with every batch of open
+    /// alerts (by pledge, then rule), `beginPledges`, `entries` with every batch of pledge entries (by id) —
+    /// then returns the summary. Alerts come through a cursor and pledges a batch at a time (timelines and
+    /// assessments read, turned into entries, dropped). All reads share one snapshot.
     private func assemble(
         asOf requested: CalendarDate?, filter: Filter, begin: (Head) throws -> Void,
-        each: ([DashboardDocument.PledgeEntry]) throws -> Void
+        alerts: ([DashboardDocument.AlertEntry]) throws -> Void, beginPledges: () throws -> Void,
+        entries: ([DashboardDocument.PledgeEntry]) throws -> Void
     ) throws -> DashboardDocument.Summary {
         try connection.withTransaction(isolation: .repeatableRead) { tx in
             let assessmentRepository = AssessmentRepository(tx)
@@ -77,21 +82,26 @@ public struct DashboardService {
             if !filter.pledgeIDs.isEmpty { pledges = pledges.filter { filter.pledgeIDs.contains($0.publicID) } }
             if !filter.donors.isEmpty { pledges = pledges.filter { filter.donors.contains($0.donor) } }
             pledges.sort { $0.publicID < $1.publicID }
-
-            let silenced = try SilenceRepository(tx).activeCoverage(on: asOf)
-            let alerts = try AlertRepository(tx).all().filter { $0.machine.state != .inactive }.map { alert in
-                let rules = silenced[alert.pledgeID] ?? []
-                return DashboardBuilder.AlertInput(
-                    pledgeID: alert.pledgeID, rule: alert.rule.rawValue, state: alert.machine.state.rawValue, labels: alert.labels,
-                    annotations: alert.annotations, startsAt: alert.startsAt, fingerprint: alert.fingerprint,
-                    silenced: rules.contains(nil) || rules.contains(alert.rule.rawValue))
-            }
-            let open = DashboardBuilder.openAlerts(alerts, shown: Set(pledges.map(\.publicID)))
-            let fingerprints = DashboardBuilder.fingerprintsByPledge(open)
-            let alertEntries = DashboardBuilder.alertEntries(open)
             let generatedAt = try run?.evaluatedAt ?? ChangeClock(tx).latestChange()
                 ?? Date(timeIntervalSince1970: Double(asOf.daysSinceEpoch) * 86_400)
-            try begin(Head(generatedAt: WebhookPayload.timestamp(generatedAt), asOf: asOf.description, alerts: alertEntries))
+            try begin(Head(generatedAt: WebhookPayload.timestamp(generatedAt), asOf: asOf.description))
+
+            let shown = Set(pledges.map(\.publicID))
+            let silenced = try SilenceRepository(tx).activeCoverage(on: asOf)
+            var (firing, pending) = (0, 0)
+            try AlertRepository(tx).forEachOpen(shown: { shown.contains($0) }) { batch in
+                let inputs = batch.map { alert in
+                    let rules = silenced[alert.pledgeID] ?? []
+                    return DashboardBuilder.AlertInput(
+                        pledgeID: alert.pledgeID, rule: alert.rule.rawValue, state: alert.machine.state.rawValue, labels: alert.labels,
+                        annotations: alert.annotations, startsAt: alert.startsAt, fingerprint: alert.fingerprint,
+                        silenced: rules.contains(nil) || rules.contains(alert.rule.rawValue))
+                }
+                firing += inputs.filter { $0.state == "firing" }.count
+                pending += inputs.filter { $0.state == "pending" }.count
+                try alerts(DashboardBuilder.alertEntries(inputs))
+            }
+            try beginPledges()
 
             let builder = DashboardBuilder(
                 reportingCurrency: reportingCurrency, rates: try FXRates(tx).conversionRates(to: reportingCurrency, on: asOf))
@@ -99,22 +109,24 @@ public struct DashboardService {
             var totals = DashboardBuilder.Totals()
             for start in stride(from: 0, to: pledges.count, by: Evaluator.batchSize) {
                 let batch = Array(pledges[start..<min(start + Evaluator.batchSize, pledges.count)])
+                let ids = batch.map(\.publicID)
                 let timelines = try TimelineRepository(tx).timelines(for: batch, asOf: asOf)
-                var summaries = try run.map { try assessmentRepository.summaries(runID: $0.runID, pledgeIDs: batch.map(\.publicID)) } ?? [:]
+                let fingerprints = try AlertRepository(tx).openFingerprints(pledgeIDs: ids)
+                var summaries = try run.map { try assessmentRepository.summaries(runID: $0.runID, pledgeIDs: ids) } ?? [:]
                 let unassessed = batch.filter { summaries[$0.publicID] == nil }.map { pledge in
                     (pledge, timelines[pledge.publicID] ?? Timeline(countsFrom: pledge.countsFrom, asOf: asOf, dailyChanges: []))
                 }
                 for (pledge, _, assessment) in Evaluator.assessConcurrently(unassessed, assessor: assessor, asOf: asOf) {
                     summaries[pledge.publicID] = AssessmentSummary(assessment, scale: pledge.unit.scale)
                 }
-                try each(
+                try entries(
                     batch.map { pledge in
                         builder.entry(
                             pledge: pledge, assessment: summaries[pledge.publicID]!, timeline: timelines[pledge.publicID],
                             openAlerts: fingerprints[pledge.publicID] ?? [], asOf: asOf, totals: &totals)
                     })
             }
-            return builder.summary(totals, alerts: alertEntries)
+            return builder.summary(totals, firingAlerts: firing, pendingAlerts: pending)
         }
     }
 

@@ -44,15 +44,57 @@ public struct AlertRepository {
             WHERE \(state?.rawValue)::text IS NULL OR a.state = \(state?.rawValue)
             ORDER BY p.public_id, a.rule
             """
-        ).map { row in
-            let (fingerprint, pledgeID, rule, state, active, inactive, labels, annotations, startsAt, endsAt) = try row.decode(
-                (String, String, String, String, Int, Int, String, String, Date?, Date?).self)
-            return StoredAlert(
-                fingerprint: fingerprint, pledgeID: pledgeID, rule: try AlertRule.parse(rule),
-                machine: AlertStateMachine.Alert(
-                    state: AlertStateMachine.State(rawValue: state) ?? .inactive, activeCount: active, inactiveCount: inactive),
-                labels: Self.decode(labels), annotations: Self.decode(annotations), startsAt: startsAt, endsAt: endsAt)
+        ).map(Self.alert(row:))
+    }
+
+    /// The pending and firing alerts of the pledges `shown` accepts, ordered by pledge then rule, handed to
+    /// `body` a batch at a time through a cursor (inside the caller's transaction): memory stays that of one
+    /// batch however many alerts are open.
+    public func forEachOpen(shown: (String) -> Bool, _ body: ([StoredAlert]) throws -> Void) throws {
+        try connection.execute(
+            """
+            DECLARE open_alerts NO SCROLL CURSOR FOR
+            SELECT a.fingerprint, p.public_id, a.rule, a.state, a.active_count, a.inactive_count, a.labels::text,
+                   a.annotations::text, a.starts_at, a.ends_at
+            FROM alert a JOIN pledge p ON p.id = a.pledge_id
+            WHERE a.state IN ('pending', 'firing')
+            ORDER BY p.public_id COLLATE "C", a.rule COLLATE "C"
+            """)
+        while true {
+            // FETCH takes no parameter for its count: the batch size is part of the statement's text.
+            let rows = try connection.query("FETCH FORWARD 500 FROM open_alerts").map(Self.alert(row:))
+            let batch = rows.filter { shown($0.pledgeID) }
+            if !batch.isEmpty { try body(batch) }
+            if rows.count < 500 { break }
         }
+        try connection.execute("CLOSE open_alerts")
+    }
+
+    /// The fingerprints of the open alerts of some pledges, by pledge, each pledge's ordered by rule.
+    public func openFingerprints(pledgeIDs: [String]) throws -> [String: [String]] {
+        var result: [String: [String]] = [:]
+        for row in try connection.query(
+            """
+            SELECT p.public_id, a.fingerprint FROM alert a JOIN pledge p ON p.id = a.pledge_id
+            WHERE a.state IN ('pending', 'firing') AND p.public_id = ANY (string_to_array(\(pledgeIDs.joined(separator: ",")), ','))
+            ORDER BY p.public_id COLLATE "C", a.rule COLLATE "C"
+            """)
+        {
+            let (pledge, fingerprint) = try row.decode((String, String).self)
+            result[pledge, default: []].append(fingerprint)
+        }
+        return result
+    }
+
+    /// Decodes the columns both alert queries select, in their order.
+    private static func alert(row: PostgresRow) throws -> StoredAlert {
+        let (fingerprint, pledgeID, rule, state, active, inactive, labels, annotations, startsAt, endsAt) = try row.decode(
+            (String, String, String, String, Int, Int, String, String, Date?, Date?).self)
+        return StoredAlert(
+            fingerprint: fingerprint, pledgeID: pledgeID, rule: try AlertRule.parse(rule),
+            machine: AlertStateMachine.Alert(
+                state: AlertStateMachine.State(rawValue: state) ?? .inactive, activeCount: active, inactiveCount: inactive),
+            labels: decode(labels), annotations: decode(annotations), startsAt: startsAt, endsAt: endsAt)
     }
 
     /// Writes an alert's new state.
