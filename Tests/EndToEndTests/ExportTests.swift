@@ -117,4 +117,37 @@ struct ExportTests {
             #expect(try JSONDecoder().decode(DashboardDocument.self, from: streamed) == whole)
         }
     }
+
+    @Test("1,203 pledges with an open alert each: the alert cursor's and the entries' batches join into the whole document's bytes")
+    func manyBatches() throws {
+        try ScratchDatabase.with { db in
+            #expect(try Pledgewatch.run(["migrate"], database: db.conninfo).status == 0)
+            let connection = try db.connect()
+            try connection.execute("INSERT INTO party (name) VALUES ('Donor')")
+            try connection.execute(
+                """
+                INSERT INTO pledge (public_id, donor_id, recipient, title, category, unit, unit_scale, announced_on, counts_from,
+                                    status, created_by)
+                SELECT 'p-' || lpad(i::text, 5, '0'), (SELECT id FROM party), 'Ukraine', 'Pledge ' || i, 'military', 'rounds', 0,
+                       date '2023-01-01', date '2023-01-01', 'committed', 'test'
+                FROM generate_series(1, 1203) i
+                """)
+            try connection.execute(
+                """
+                INSERT INTO pledge_terms (pledge_id, revision, target, deadline, effective_on, recorded_by)
+                SELECT id, 1, 1000, date '2024-12-31', date '2023-01-01', 'test' FROM pledge
+                """)
+            // Nothing delivered a year and a half in: every pledge is stalled, each with an open alert.
+            _ = try Evaluator(connection: connection).run(asOf: CalendarDate(iso: "2024-06-30")!)
+            let service = DashboardService(connection: connection)
+            var streamed = Data()
+            try service.write { streamed.append($0) }
+            let whole = try service.document()
+            #expect(whole.pledges.count == 1203)
+            #expect(whole.alerts.count == 1203)
+            #expect(whole.alerts.map { $0.labels["pledge"] ?? "" } == whole.pledges.map(\.id), "alerts follow the pledges' order")
+            #expect(whole.pledges.allSatisfy { $0.openAlerts.count == 1 })
+            #expect(streamed == (try DashboardService.render(whole)))
+        }
+    }
 }

@@ -58,6 +58,10 @@ public struct DeliveryImport {
                 SELECT DISTINCT contributor FROM import_staging WHERE contributor IS NOT NULL
                 ON CONFLICT (name) DO NOTHING
                 """)
+            // The pledges written to are share-locked, as `delivery record` locks its pledge: a reported
+            // total (which locks its pledge exclusively) cannot be computed and committed in between, so
+            // the compensation below sees every report its rows precede.
+            try tx.execute("SELECT 1 FROM pledge WHERE id IN (SELECT pledge_id FROM import_rows) ORDER BY id FOR SHARE")
             // The new rows, and for each reported total that follows some of them, one compensating
             // correction: a report states the cumulative total on its date, which already includes whatever
             // was delivered before it, so what is now recorded separately is taken off its increment.
