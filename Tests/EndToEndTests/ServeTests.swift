@@ -127,11 +127,15 @@ struct ServeRestartTests {
         process.arguments = [command]
         process.environment = ProcessInfo.processInfo.environment.merging(["PLEDGEWATCH_PG_NAME": name]) { _, new in new }
         let out = Pipe()
+        let err = Pipe()
         process.standardOutput = out
+        process.standardError = err
         try process.run()
         let data = out.fileHandleForReading.readDataToEndOfFile()
+        let complaint = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw TestSetupError(message: "Scripts/pg \(command) failed") }
+        // The script's complaint (with the server log's tail) says why, should a start ever fail here.
+        guard process.terminationStatus == 0 else { throw TestSetupError(message: "Scripts/pg \(command) failed: \(complaint)") }
         return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 
-/// Assembles the dashboard from pledges, their assessments and timelines, alerts and FX rates: pure.
+/// The dashboard's parts from pledges, their assessments and timelines, alerts and FX rates: pure.
+/// `DashboardService` calls them a batch at a time and streams or collects what they return.
 public struct DashboardBuilder: Sendable {
     /// An alert as the builder needs it.
     public struct AlertInput: Sendable {
@@ -37,40 +38,7 @@ public struct DashboardBuilder: Sendable {
         self.rates = rates
     }
 
-    /// The whole document at once (small documents, tests): the same parts `DashboardService` streams.
-    public func build(
-        asOf: CalendarDate, generatedAt: Date, pledges: [Pledge], assessments: [String: AssessmentSummary],
-        timelines: [String: Timeline], alerts: [AlertInput]
-    ) -> DashboardDocument {
-        let pledges = pledges.sorted { $0.publicID < $1.publicID }.filter { assessments[$0.publicID] != nil }
-        let open = Self.openAlerts(alerts, shown: Set(pledges.map(\.publicID)))
-        let fingerprints = Self.fingerprintsByPledge(open)
-        var totals = Totals()
-        let entries = pledges.map { pledge in
-            entry(
-                pledge: pledge, assessment: assessments[pledge.publicID]!, timeline: timelines[pledge.publicID],
-                openAlerts: fingerprints[pledge.publicID] ?? [], asOf: asOf, totals: &totals)
-        }
-        let alertEntries = Self.alertEntries(open)
-        return DashboardDocument(
-            generatedAt: WebhookPayload.timestamp(generatedAt), asOf: asOf.description, reportingCurrency: reportingCurrency,
-            summary: summary(
-                totals, firingAlerts: alertEntries.filter { $0.status == "firing" }.count,
-                pendingAlerts: alertEntries.filter { $0.status == "pending" }.count),
-            pledges: entries, alerts: alertEntries)
-    }
-
-    /// The pending and firing alerts of the pledges shown, ordered by pledge then rule.
-    public static func openAlerts(_ alerts: [AlertInput], shown: Set<String>) -> [AlertInput] {
-        alerts.filter { ($0.state == "pending" || $0.state == "firing") && shown.contains($0.pledgeID) }.sorted {
-            ($0.pledgeID, $0.rule) < ($1.pledgeID, $1.rule)
-        }
-    }
-
-    public static func fingerprintsByPledge(_ open: [AlertInput]) -> [String: [String]] {
-        Dictionary(grouping: open, by: \.pledgeID).mapValues { $0.map(\.fingerprint) }
-    }
-
+    /// Alerts in the document's shape (as in the webhook v4 payload), plus whether a silence covers them.
     public static func alertEntries(_ open: [AlertInput]) -> [DashboardDocument.AlertEntry] {
         open.map { alert in
             DashboardDocument.AlertEntry(

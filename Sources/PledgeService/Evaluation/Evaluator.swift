@@ -44,19 +44,29 @@ public struct Evaluator {
             duration: ContinuousClock.now - started)
     }
 
-    /// Assessments only: nothing is stored (for `check`, `export` and read-only views).
+    /// Assessments only: nothing is stored (for `check`).
     public func assessOnly(asOf: CalendarDate) throws -> [(Pledge, Timeline, Assessment)] {
         var result: [(Pledge, Timeline, Assessment)] = []
-        let pledges = try PledgeRepository(connection).list(asOf: asOf)
-        for start in stride(from: 0, to: pledges.count, by: Self.batchSize) {
-            let batch = Array(pledges[start..<min(start + Self.batchSize, pledges.count)])
+        try Self.assessInBatches(
+            try PledgeRepository(connection).list(asOf: asOf), asOf: asOf, assessor: Assessor(policy: policy), on: connection
+        ) { result += $0 }
+        return result
+    }
+
+    /// Assesses `pledges` a batch at a time — each batch's timelines read in one query, its assessments
+    /// spread over the cores — and hands each batch to `body` before reading the next.
+    static func assessInBatches(
+        _ pledges: [Pledge], asOf: CalendarDate, assessor: Assessor, on connection: Connection,
+        _ body: ([(Pledge, Timeline, Assessment)]) throws -> Void
+    ) throws {
+        for start in stride(from: 0, to: pledges.count, by: batchSize) {
+            let batch = Array(pledges[start..<min(start + batchSize, pledges.count)])
             let timelines = try TimelineRepository(connection).timelines(for: batch, asOf: asOf)
             let inputs = batch.map { pledge in
                 (pledge, timelines[pledge.publicID] ?? Timeline(countsFrom: pledge.countsFrom, asOf: asOf, dailyChanges: []))
             }
-            result += Self.assessConcurrently(inputs, assessor: Assessor(policy: policy), asOf: asOf)
+            try body(assessConcurrently(inputs, assessor: assessor, asOf: asOf))
         }
-        return result
     }
 
     /// Assessments are pure and independent: spread them over the cores, keep the input order.
@@ -86,13 +96,7 @@ public struct Evaluator {
         var changes: [EvaluationReport.Change] = []
         // A batch at a time: its timelines, assessments and alert work are dropped before the next one, so
         // memory does not grow with the ledger.
-        for start in stride(from: 0, to: pledges.count, by: Self.batchSize) {
-            let batch = Array(pledges[start..<min(start + Self.batchSize, pledges.count)])
-            let timelines = try TimelineRepository(tx).timelines(for: batch, asOf: asOf)
-            let inputs = batch.map { pledge in
-                (pledge, timelines[pledge.publicID] ?? Timeline(countsFrom: pledge.countsFrom, asOf: asOf, dailyChanges: []))
-            }
-            let evaluated = Self.assessConcurrently(inputs, assessor: assessor, asOf: asOf)
+        try Self.assessInBatches(pledges, asOf: asOf, assessor: assessor, on: tx) { evaluated in
             let assessments = evaluated.map { $0.2 }
             let scales = Dictionary(evaluated.map { ($0.0.publicID, $0.0.unit.scale) }, uniquingKeysWith: { first, _ in first })
             try AssessmentRepository(tx).append(assessments, scales: scales, runID: runID)

@@ -97,9 +97,6 @@ public struct AlertRepository {
             labels: decode(labels), annotations: decode(annotations), startsAt: startsAt, endsAt: endsAt)
     }
 
-    /// Writes an alert's new state.
-    public func save(_ alert: StoredAlert) throws { try saveAll([alert]) }
-
     /// Writes many alerts' new states in one statement (the rows travel as one bound JSON array).
     public func saveAll(_ alerts: [StoredAlert]) throws {
         guard !alerts.isEmpty else { return }
@@ -145,15 +142,6 @@ public struct AlertRepository {
             self.notification = notification
             self.silencedBy = silencedBy
         }
-    }
-
-    /// Appends one transition to the alert's history.
-    public func recordTransition(
-        _ alert: StoredAlert, from: AlertStateMachine.State, runID: UUID, asOf: CalendarDate,
-        notification: AlertStateMachine.Notification?, silencedBy: Int?
-    ) throws {
-        try recordTransitions(
-            [Transition(alert: alert, from: from, notification: notification, silencedBy: silencedBy)], runID: runID, asOf: asOf)
     }
 
     /// Appends transitions to the alerts' history in one statement, in the given order.

@@ -1,0 +1,65 @@
+/// Order statistics of projection samples, by selection rather than sorting.
+enum Statistics {
+    /// Linear-interpolated quantiles (between the order statistics around q·(n−1)) for ascending `qs`,
+    /// found by selection (expected linear time) instead of a full sort. Reorders `values`.
+    static func quantiles(of values: inout [Double], _ qs: [Double]) -> [Double] {
+        guard !values.isEmpty else { return qs.map { _ in 0 } }
+        let last = values.count - 1
+        let positions = qs.map { $0 * Double(last) }
+        var ranks: [Int] = []
+        for position in positions {
+            let lower = Int(position.rounded(.down))
+            ranks.append(lower)
+            ranks.append(min(lower + 1, last))
+        }
+        let unique = Array(Set(ranks)).sorted()
+        let found = Dictionary(uniqueKeysWithValues: zip(unique, orderStatistics(of: &values, ranks: unique)))
+        return positions.map { position in
+            let lower = Int(position.rounded(.down))
+            let low = found[lower]!
+            let high = found[min(lower + 1, last)]!
+            return low + (high - low) * (position - Double(lower))
+        }
+    }
+
+    /// The values that would be at `ranks` (ascending, distinct) if `values` were sorted. Reorders `values`.
+    static func orderStatistics(of values: inout [Double], ranks: [Int]) -> [Double] {
+        var from = 0
+        return ranks.map { rank in
+            if rank >= from {
+                select(&values, rank, from: from)
+                from = rank + 1
+            }
+            return values[rank]
+        }
+    }
+
+    /// Hoare's selection: afterwards `values[k]` holds the k-th smallest of `values[from...]`, with no larger
+    /// value before it and no smaller one after it (within `from...`).
+    static func select(_ values: inout [Double], _ k: Int, from: Int) {
+        var low = from
+        var high = values.count - 1
+        while low < high {
+            let (a, b, c) = (values[low], values[low + (high - low) / 2], values[high])
+            let pivot = max(min(a, b), min(max(a, b), c))
+            var i = low
+            var j = high
+            while i <= j {
+                while values[i] < pivot { i += 1 }
+                while values[j] > pivot { j -= 1 }
+                if i <= j {
+                    values.swapAt(i, j)
+                    i += 1
+                    j -= 1
+                }
+            }
+            if k <= j {
+                high = j
+            } else if k >= i {
+                low = i
+            } else {
+                return
+            }
+        }
+    }
+}
