@@ -62,6 +62,65 @@ struct ServeTests {
         }
     }
 
+    @Test("on a kept-alive connection the dashboard is answered as over a new one, pipelined requests in order")
+    func keptAlive() async throws {
+        try await ScratchDatabase.with { db in
+            try seeded(db)
+            let server = try ServeProcess(database: db.conninfo, arguments: ["--interval", "3600"])
+            let evaluated = try await server.poll("/v1/dashboard") { result in
+                let document = try? JSONSerialization.jsonObject(with: result.body) as? [String: Any]
+                return (document?["alerts"] as? [Any])?.isEmpty == false
+            }
+            // Over a connection of its own (`Connection: close`) the router answers: the reference.
+            let reference = try #require(evaluated)
+            let etag = try #require(reference.headers["etag"])
+            let connection = try HTTPConnection(port: server.port)
+
+            try connection.send([HTTPConnection.request("/v1/dashboard")])
+            let plain = try connection.next()
+            #expect(plain.status == 200)
+            #expect(plain.body == reference.body)
+            #expect(plain.headers["etag"] == etag)
+            #expect(plain.headers["content-type"] == "application/json")
+            #expect(plain.headers["cache-control"] == "no-cache")
+            #expect(plain.headers["vary"] == "Accept-Encoding")
+            #expect(plain.headers["date"]?.hasSuffix(" GMT") == true)
+
+            // Behind a request the router answers from the database (a pledge's history), the dashboard
+            // requests wait their turn: three requests in one write, three responses in that order.
+            try connection.send([
+                HTTPConnection.request("/v1/pledges/eu-1m-rounds"),
+                HTTPConnection.request("/v1/dashboard", headers: ["Accept-Encoding": "gzip"]),
+                HTTPConnection.request("/v1/dashboard?fields=all", headers: ["If-None-Match": etag]),
+            ])
+            let pledge = try connection.next()
+            #expect(pledge.status == 200)
+            #expect(pledge.text.contains("\"kind\" : \"Pledge\""))
+            let gzipped = try connection.next()
+            #expect(gzipped.headers["content-encoding"] == "gzip")
+            #expect(Gzip.decompress(gzipped.body) == reference.body)
+            let notModified = try connection.next()
+            #expect(notModified.status == 304)
+            #expect(notModified.headers["etag"] == etag)
+            #expect(notModified.body.isEmpty)
+            #expect(notModified.headers["content-length"] == nil, "a 304 states no length")
+
+            // Pipelined after one another, all answered in the pipeline, still one response each.
+            try connection.send(Array(repeating: HTTPConnection.request("/v1/dashboard", headers: ["If-None-Match": etag]), count: 5))
+            for _ in 0..<5 {
+                let answer = try connection.next()
+                #expect(answer.status == 304 && answer.headers["etag"] == etag && answer.headers["content-length"] == nil)
+            }
+            try connection.send([HTTPConnection.request("/healthz")])
+            #expect(try connection.next().text.contains("\"status\":\"ok\""), "the router still answers on the connection")
+
+            let metrics = try server.get("/metrics")
+            let count = metrics.text.split(separator: "\n").first { $0.hasPrefix("pledgewatch_http_requests_total{route=\"/v1/dashboard\",status=\"304\"}") }
+            #expect(count.flatMap { Int($0.split(separator: " ").last ?? "") }.map { $0 >= 6 } == true, "answers in the pipeline are counted")
+            #expect(server.stop() == 0)
+        }
+    }
+
     @Test("with --token-file every route but /healthz needs the bearer token; a refusal is a bare 401")
     func token() async throws {
         try await ScratchDatabase.with { db in
@@ -79,6 +138,17 @@ struct ServeTests {
             }
             let allowed = try await server.poll("/v1/dashboard", headers: ["Authorization": "Bearer s3cret-token-of-some-length"]) { $0.status == 200 }
             #expect(allowed != nil)
+            // Kept alive, the dashboard answered in the pipeline asks for the token just the same.
+            let connection = try HTTPConnection(port: server.port)
+            try connection.send([
+                HTTPConnection.request("/v1/dashboard"),
+                HTTPConnection.request("/v1/dashboard", headers: ["Authorization": "Bearer wrong-token-of-some-length"]),
+                HTTPConnection.request("/v1/dashboard", headers: ["Authorization": "Bearer s3cret-token-of-some-length"]),
+            ])
+            let kept = try (0..<3).map { _ in try connection.next() }
+            #expect(kept.map(\.status) == [401, 401, 200])
+            #expect(kept[2].text.contains("\"apiVersion\" : \"pledgewatch/v1\""), "the document itself")
+            #expect(kept[0].body.isEmpty && kept[1].body.isEmpty)
             #expect(server.stop(signal: SIGINT) == 0)
         }
     }

@@ -28,14 +28,32 @@ struct ServerPartsTests {
         #expect(ETag.hash(Data("a".utf8)) != ETag.hash(Data("b".utf8)))
     }
 
+    @Test("the Date header is RFC 9110's IMF-fixdate, as Foundation formats it, across leap days and centuries")
+    func httpDate() {
+        #expect(HTTPDate.format(784_111_777) == "Sun, 06 Nov 1994 08:49:37 GMT")
+        #expect(HTTPDate.format(0) == "Thu, 01 Jan 1970 00:00:00 GMT")
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        // Every 7 days 3 hours 17 minutes 11 seconds from 1969 to 2101: all weekdays, months and leap days.
+        for seconds in stride(from: -86_400 * 400, through: 4_133_980_800, by: 7 * 86_400 + 3 * 3600 + 17 * 60 + 11) {
+            let expected = formatter.string(from: Date(timeIntervalSince1970: TimeInterval(seconds)))
+            if HTTPDate.format(seconds) != expected {
+                Issue.record("\(seconds): \(HTTPDate.format(seconds)) ≠ \(expected)")
+                return
+            }
+        }
+    }
+
     @Test("Accept-Encoding: gzip unless refused with q=0")
     func acceptEncoding() {
-        #expect(Routes.acceptsGzip("gzip"))
-        #expect(Routes.acceptsGzip("deflate, gzip;q=0.5"))
-        #expect(Routes.acceptsGzip("*"))
-        #expect(!Routes.acceptsGzip("gzip;q=0"))
-        #expect(!Routes.acceptsGzip("br"))
-        #expect(!Routes.acceptsGzip(nil))
+        #expect(DashboardResponses.acceptsGzip("gzip"))
+        #expect(DashboardResponses.acceptsGzip("deflate, gzip;q=0.5"))
+        #expect(DashboardResponses.acceptsGzip("*"))
+        #expect(!DashboardResponses.acceptsGzip("gzip;q=0"))
+        #expect(!DashboardResponses.acceptsGzip("br"))
+        #expect(!DashboardResponses.acceptsGzip(nil))
     }
 
     @Test("bearer tokens compare equal only when identical, whatever their lengths")

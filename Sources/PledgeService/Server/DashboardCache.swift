@@ -9,9 +9,8 @@ public final class DashboardCache: Sendable {
     public struct Snapshot: Sendable {
         public let version: String
         public let document: DashboardDocument
-        public let body: Data
-        public let gzipBody: Data?
-        public let etag: String
+        /// The answers to `GET /v1/dashboard`.
+        let responses: DashboardResponses
         public let pledgeList: Data
         public let pledgeEntries: [String: DashboardDocument.PledgeEntry]
         public let alertLists: [String: Data]
@@ -19,9 +18,7 @@ public final class DashboardCache: Sendable {
         public init(version: String, document: DashboardDocument) throws {
             self.version = version
             self.document = document
-            body = try DashboardService.render(document)
-            gzipBody = Gzip.compress(body)
-            etag = "\"" + ETag.hash(body) + "\""
+            responses = DashboardResponses(body: try DashboardService.render(document))
             pledgeList = try Self.render(PledgeList(items: document.pledges))
             pledgeEntries = Dictionary(document.pledges.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
             var lists: [String: Data] = [:]
@@ -52,6 +49,8 @@ public final class DashboardCache: Sendable {
     }
 
     private let current = Mutex<Snapshot?>(nil)
+    /// The current snapshot's dashboard answers on their own: the pipeline's fast path reads only these.
+    private let currentResponses = Mutex<DashboardResponses?>(nil)
     /// Rendered `/v1/pledges/{id}` bodies (entry + assessment history) for one snapshot version: the
     /// history only changes when an evaluation does, which also changes the version.
     private let details = Mutex<(version: String, bodies: [String: Data])>(("", [:]))
@@ -60,7 +59,12 @@ public final class DashboardCache: Sendable {
 
     public var snapshot: Snapshot? { current.withLock { $0 } }
 
-    public func replace(with snapshot: Snapshot) { current.withLock { $0 = snapshot } }
+    var responses: DashboardResponses? { currentResponses.withLock { $0 } }
+
+    public func replace(with snapshot: Snapshot) {
+        current.withLock { $0 = snapshot }
+        currentResponses.withLock { $0 = snapshot.responses }
+    }
 
     func pledgeDetail(_ id: String, version: String) -> Data? {
         details.withLock { $0.version == version ? $0.bodies[id] : nil }
@@ -88,6 +92,7 @@ enum ETag {
     /// True when an `If-None-Match` header value matches `etag` (a list, `*`, weak forms allowed).
     static func matches(_ header: String?, _ etag: String) -> Bool {
         guard let header else { return false }
+        if header == etag { return true }  // what a polling client sends back, checked without splitting
         return header.split(separator: ",").contains { candidate in
             let value = candidate.trimmingCharacters(in: .whitespaces)
             return value == "*" || value == etag || value == "W/" + etag

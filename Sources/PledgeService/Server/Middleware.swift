@@ -8,12 +8,15 @@ struct BearerTokenMiddleware<Context: RequestContext>: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         if request.uri.path == "/healthz" { return try await next(request, context) }
-        let header = request.headers[.authorization] ?? ""
-        let prefix = "Bearer "
-        guard header.hasPrefix(prefix), Self.constantTimeEqual(Array(header.utf8.dropFirst(prefix.utf8.count)), token) else {
-            return Response(status: .unauthorized)
-        }
+        guard Self.presents(request.headers[.authorization], token: token) else { return Response(status: .unauthorized) }
         return try await next(request, context)
+    }
+
+    /// True when an `Authorization` header value is `Bearer <token>`.
+    static func presents(_ header: String?, token: [UInt8]) -> Bool {
+        let prefix = "Bearer "
+        guard let header, header.hasPrefix(prefix) else { return false }
+        return constantTimeEqual(Array(header.utf8.dropFirst(prefix.utf8.count)), token)
     }
 
     static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {

@@ -44,20 +44,12 @@ struct Routes: Sendable {
     }
 
     func dashboard(_ request: Request) throws -> Response {
-        let snapshot = try snapshot()
-        var headers = HTTPFields()
-        headers[.eTag] = snapshot.etag
-        headers[.vary] = "Accept-Encoding"
-        headers[.cacheControl] = "no-cache"
-        if ETag.matches(request.headers[.ifNoneMatch], snapshot.etag) {
-            return Response(status: .notModified, headers: headers)
-        }
-        headers[.contentType] = "application/json"
-        if let gzip = snapshot.gzipBody, Self.acceptsGzip(request.headers[.acceptEncoding]) {
-            headers[.contentEncoding] = "gzip"
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: gzip)))
-        }
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: snapshot.body)))
+        let answer = try snapshot().responses.answer(
+            ifNoneMatch: request.headers[.ifNoneMatch], acceptEncoding: request.headers[.acceptEncoding])
+        var response = Response(status: answer.status, headers: answer.fields, body: .init(byteBuffer: answer.body ?? ByteBuffer()))
+        // A 304 carries no Content-Length (RFC 9110 §8.6 allows only the 200's length), as in the pipeline.
+        if answer.body == nil { response.headers[.contentLength] = nil }
+        return response
     }
 
     struct PledgeDetail: Encodable {
@@ -111,15 +103,5 @@ struct Routes: Sendable {
         if ETag.matches(request.headers[.ifNoneMatch], etag) { return Response(status: .notModified, headers: headers) }
         headers[.contentType] = "application/json"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
-    }
-
-    /// `gzip` listed without `q=0`.
-    static func acceptsGzip(_ header: String?) -> Bool {
-        guard let header else { return false }
-        return header.lowercased().split(separator: ",").contains { part in
-            let pieces = part.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
-            guard pieces.first == "gzip" || pieces.first == "*" else { return false }
-            return !pieces.dropFirst().contains { $0.replacingOccurrences(of: " ", with: "") == "q=0" || $0 == "q=0.0" }
-        }
     }
 }

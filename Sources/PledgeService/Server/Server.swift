@@ -43,11 +43,14 @@ public struct Server: Sendable {
         cache: DashboardCache, client: PostgresClient, metrics: ServerMetrics, onListening: @escaping @Sendable (Int) -> Void
     ) -> some ApplicationProtocol {
         let router = Router()
+        let token = configuration.token.map { Array($0.utf8) }
         router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
-        if let token = configuration.token { router.add(middleware: BearerTokenMiddleware(token: Array(token.utf8))) }
+        if let token { router.add(middleware: BearerTokenMiddleware(token: token)) }
         Routes(cache: cache, client: client, metrics: metrics).register(on: router)
         return Application(
             router: router,
+            // The polled dashboard is answered in the pipeline when it can be; everything else by the router.
+            server: .dashboardFastPath { DashboardFastPath(cache: cache, metrics: metrics, token: token) },
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
             onServerRunning: { channel in onListening(channel.localAddress?.port ?? 0) },
             logger: logger)

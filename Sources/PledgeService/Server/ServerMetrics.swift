@@ -6,9 +6,29 @@ import Synchronization
 public final class ServerMetrics: Sendable {
     static let buckets: [Double] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5]
 
+    private struct RequestKey: Hashable, Comparable {
+        let route: String
+        let status: Int
+
+        static func < (a: Self, b: Self) -> Bool { (a.route, a.status) < (b.route, b.status) }
+        var labels: String { "route=\"\(route)\",status=\"\(status)\"" }
+    }
+
+    private struct Latency {
+        var counts = Array(repeating: 0, count: ServerMetrics.buckets.count)
+        var sum = 0.0
+        var count = 0
+
+        mutating func observe(_ seconds: Double) {
+            for (index, bound) in ServerMetrics.buckets.enumerated() where seconds <= bound { counts[index] += 1 }
+            sum += seconds
+            count += 1
+        }
+    }
+
     private struct State {
-        var requests: [String: Int] = [:]
-        var latency: [String: (counts: [Int], sum: Double, count: Int)] = [:]
+        var requests: [RequestKey: Int] = [:]
+        var latency: [String: Latency] = [:]
         var evaluationSeconds: Double?
         var lastSuccess: Date?
         var evaluationFailures = 0
@@ -20,14 +40,11 @@ public final class ServerMetrics: Sendable {
 
     public init() {}
 
+    /// Called for every request (the dashboard's fast path included): counts in place, no text built.
     public func observeRequest(route: String, status: Int, seconds: Double) {
         state.withLock { state in
-            state.requests["route=\"\(route)\",status=\"\(status)\"", default: 0] += 1
-            var entry = state.latency[route] ?? (Array(repeating: 0, count: Self.buckets.count), 0, 0)
-            for (index, bound) in Self.buckets.enumerated() where seconds <= bound { entry.counts[index] += 1 }
-            entry.sum += seconds
-            entry.count += 1
-            state.latency[route] = entry
+            state.requests[RequestKey(route: route, status: status), default: 0] += 1
+            state.latency[route, default: Latency()].observe(seconds)
         }
     }
 
@@ -70,7 +87,7 @@ public final class ServerMetrics: Sendable {
         metric("pledgewatch_evaluation_failures_total", "counter", "Evaluations that failed.", [("", "\(s.evaluationFailures)")])
         metric("pledgewatch_leader", "gauge", "1 when this replica runs the scheduled evaluations.", [("", s.leader ? "1" : "0")])
         metric("pledgewatch_database_up", "gauge", "1 when the database answered the last check.", [("", s.databaseUp ? "1" : "0")])
-        metric("pledgewatch_http_requests_total", "counter", "HTTP requests by route and status.", s.requests.sorted { $0.key < $1.key }.map { ($0.key, "\($0.value)") })
+        metric("pledgewatch_http_requests_total", "counter", "HTTP requests by route and status.", s.requests.sorted { $0.key < $1.key }.map { ($0.key.labels, "\($0.value)") })
         lines.append("# HELP pledgewatch_http_request_duration_seconds HTTP request latency by route.")
         lines.append("# TYPE pledgewatch_http_request_duration_seconds histogram")
         for (route, entry) in s.latency.sorted(by: { $0.key < $1.key }) {
@@ -88,3 +105,4 @@ public final class ServerMetrics: Sendable {
         value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\n", with: "\\n")
     }
 }
+
