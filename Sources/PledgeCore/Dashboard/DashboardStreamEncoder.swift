@@ -43,8 +43,68 @@ public struct DashboardStreamEncoder {
     }
 
     /// Some entries, with the separator before them, indented as inside the document.
+    ///
+    /// The timelines are most of an entry's bytes (a point per day with ledger activity) and have a fixed
+    /// shape, so they are written here directly; the rest of each entry goes through the encoder with an
+    /// empty timeline, whose `[` … `]` is then replaced by the points, in the encoder's exact layout.
     public mutating func entries(_ batch: [DashboardDocument.PledgeEntry]) throws -> Data {
-        try items(batch, count: &entryCount)
+        let encoded = try items(batch.map { $0.withoutTimeline }, count: &entryCount)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(encoded.count + batch.reduce(0) { $0 + $1.timeline.count * 100 })
+        var position = encoded.startIndex
+        for entry in batch {
+            guard let marker = encoded.range(of: Self.emptyTimeline, in: position..<encoded.endIndex) else {
+                throw StreamError.unexpectedLayout
+            }
+            bytes.append(contentsOf: encoded[position..<marker.lowerBound])
+            try Self.appendTimeline(entry.timeline, to: &bytes)
+            position = marker.upperBound
+        }
+        bytes.append(contentsOf: encoded[position...])
+        return Data(bytes)
+    }
+
+    /// An entry's empty timeline as the encoder lays it out inside the document (entry keys six spaces
+    /// deep). A raw newline and raw quotes cannot occur inside an encoded string, so this matches only the
+    /// key itself.
+    static let emptyTimeline = Data("\n      \"timeline\" : [\n\n      ]".utf8)
+
+    /// `"timeline" : [` … `]` with the points, laid out as the encoder lays them out.
+    static func appendTimeline(_ points: [DashboardDocument.TimelinePoint], to bytes: inout [UInt8]) throws {
+        bytes.append(contentsOf: "\n      \"timeline\" : [".utf8)
+        guard !points.isEmpty else {
+            bytes.append(contentsOf: "\n\n      ]".utf8)
+            return
+        }
+        for (index, point) in points.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            bytes.append(contentsOf: "\n        {\n          \"assumed\" : ".utf8)
+            bytes.append(contentsOf: (point.assumed ? "true" : "false").utf8)
+            bytes.append(contentsOf: ",\n          \"cumulative\" : ".utf8)
+            try appendString(point.cumulative, to: &bytes)
+            bytes.append(contentsOf: ",\n          \"date\" : ".utf8)
+            try appendString(point.date, to: &bytes)
+            bytes.append(contentsOf: "\n        }".utf8)
+        }
+        bytes.append(contentsOf: "\n      ]".utf8)
+    }
+
+    /// A JSON string: written as is when it holds only printable ASCII other than `"` and `\\` (dates and
+    /// decimal figures always do), else by the encoder itself, so any escaping is exactly the encoder's.
+    static func appendString(_ value: String, to bytes: inout [UInt8]) throws {
+        var value = value
+        let plain = value.withUTF8 { utf8 in
+            !utf8.contains { $0 < 0x20 || $0 >= 0x7F || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }
+        }
+        if plain {
+            bytes.append(UInt8(ascii: "\""))
+            bytes.append(contentsOf: value.utf8)
+            bytes.append(UInt8(ascii: "\""))
+        } else {
+            // `[value]` compactly is `["…"]`: the string is what lies between the brackets.
+            let encoded = try JSONEncoder.compactWithoutEscapingSlashes.encode([value])
+            bytes.append(contentsOf: encoded.dropFirst().dropLast())
+        }
     }
 
     /// The end of the pledge list, the fields after it, and the final newline.
@@ -119,5 +179,23 @@ public struct DashboardStreamEncoder {
             case .unexpectedLayout: "dashboard encoder: the encoder's layout of nested lists is not the expected one"
             }
         }
+    }
+}
+
+extension DashboardDocument.PledgeEntry {
+    /// The entry with an empty timeline (the stream encoder writes the points itself).
+    var withoutTimeline: Self {
+        .init(
+            id: id, donor: donor, recipient: recipient, title: title, category: category, unit: unit, unitKind: unitKind,
+            commitment: commitment, status: status, announcedOn: announcedOn, countsFrom: countsFrom, source: source,
+            originalTerms: originalTerms, currentTerms: currentTerms, assessment: assessment, timeline: [], openAlerts: openAlerts)
+    }
+}
+
+extension JSONEncoder {
+    fileprivate static var compactWithoutEscapingSlashes: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        return encoder
     }
 }

@@ -106,25 +106,34 @@ public struct DashboardService {
             let builder = DashboardBuilder(
                 reportingCurrency: reportingCurrency, rates: try FXRates(tx).conversionRates(to: reportingCurrency, on: asOf))
             let assessor = Assessor(policy: policy)
+            // Each batch is read here while the previous one is turned into entries and passed on in the
+            // background (in order): the database and the encoding share the time instead of taking turns.
             var totals = DashboardBuilder.Totals()
-            for start in stride(from: 0, to: pledges.count, by: Evaluator.batchSize) {
-                let batch = Array(pledges[start..<min(start + Evaluator.batchSize, pledges.count)])
-                let ids = batch.map(\.publicID)
-                let timelines = try TimelineRepository(tx).timelines(for: batch, asOf: asOf)
-                let fingerprints = try AlertRepository(tx).openFingerprints(pledgeIDs: ids)
-                var summaries = try run.map { try assessmentRepository.summaries(runID: $0.runID, pledgeIDs: ids) } ?? [:]
-                let unassessed = batch.filter { summaries[$0.publicID] == nil }.map { pledge in
-                    (pledge, timelines[pledge.publicID] ?? Timeline(countsFrom: pledge.countsFrom, asOf: asOf, dailyChanges: []))
+            try withoutActuallyEscaping(entries) { entries in
+                try BackgroundStage.run { stage in
+                    for start in stride(from: 0, to: pledges.count, by: Evaluator.batchSize) {
+                        let batch = Array(pledges[start..<min(start + Evaluator.batchSize, pledges.count)])
+                        let ids = batch.map(\.publicID)
+                        let timelines = try TimelineRepository(tx).timelines(for: batch, asOf: asOf)
+                        let fingerprints = try AlertRepository(tx).openFingerprints(pledgeIDs: ids)
+                        var summaries = try run.map { try assessmentRepository.summaries(runID: $0.runID, pledgeIDs: ids) } ?? [:]
+                        let unassessed = batch.filter { summaries[$0.publicID] == nil }.map { pledge in
+                            (pledge, timelines[pledge.publicID] ?? Timeline(countsFrom: pledge.countsFrom, asOf: asOf, dailyChanges: []))
+                        }
+                        for (pledge, _, assessment) in Evaluator.assessConcurrently(unassessed, assessor: assessor, asOf: asOf) {
+                            summaries[pledge.publicID] = AssessmentSummary(assessment, scale: pledge.unit.scale)
+                        }
+                        let assessed = summaries
+                        try stage.submit {
+                            try entries(
+                                batch.map { pledge in
+                                    builder.entry(
+                                        pledge: pledge, assessment: assessed[pledge.publicID]!, timeline: timelines[pledge.publicID],
+                                        openAlerts: fingerprints[pledge.publicID] ?? [], asOf: asOf, totals: &totals)
+                                })
+                        }
+                    }
                 }
-                for (pledge, _, assessment) in Evaluator.assessConcurrently(unassessed, assessor: assessor, asOf: asOf) {
-                    summaries[pledge.publicID] = AssessmentSummary(assessment, scale: pledge.unit.scale)
-                }
-                try entries(
-                    batch.map { pledge in
-                        builder.entry(
-                            pledge: pledge, assessment: summaries[pledge.publicID]!, timeline: timelines[pledge.publicID],
-                            openAlerts: fingerprints[pledge.publicID] ?? [], asOf: asOf, totals: &totals)
-                    })
             }
             return builder.summary(totals, firingAlerts: firing, pendingAlerts: pending)
         }

@@ -1,0 +1,81 @@
+import Foundation
+import PropertyBased
+import Testing
+
+@testable import PledgeCore
+
+/// Characters the encoder writes raw, escapes by name, escapes as \u, or must keep as multi-byte UTF-8.
+private let jsonCharacters: [Character] = ["a", "0", "-", ".", " ", "/", "\"", "\\", "\n", "\r", "\t", "\u{1}", "\u{1F}", "\u{7F}", "é", "\u{2028}", "🇺🇦"]
+private let jsonString = Gen<Character?>.element(of: jsonCharacters).map { $0 ?? "a" }.string(of: 0...12)
+
+@Suite("dashboard stream encoder")
+struct DashboardStreamEncoderTests {
+    /// `value` as the document's encoder writes a string.
+    func encoded(_ value: String) throws -> Data {
+        let whole = try DashboardDocument.encoder.encode([value])
+        // `[\n  "…"\n]`
+        return whole.dropFirst(4).dropLast(2)
+    }
+
+    @Test("strings are written exactly as the document's encoder writes them, escapes included")
+    func strings() async throws {
+        await propertyCheck(count: 500, input: jsonString) { value in
+            var bytes: [UInt8] = []
+            try DashboardStreamEncoder.appendString(value, to: &bytes)
+            #expect(Data(bytes) == (try encoded(value)), "\(value.debugDescription)")
+        }
+    }
+
+    /// A document whose entries have timelines of every size, odd strings in the points, and titles that
+    /// spell out the timeline key, streamed in batches of every size: always the whole document's bytes.
+    @Test("entries streamed in batches of any size give the bytes of the whole document")
+    func entries() async throws {
+        let titles = ["Plain", "A title with \"timeline\" : [ in it", "New\nline      \"timeline\" : [\n\n      ]", "/ é 🇺🇦"]
+        let points = zip(jsonString, jsonString, Gen.bool).map { DashboardDocument.TimelinePoint(date: $0, cumulative: $1, assumed: $2) }
+        let timelines = points.array(of: 0...4).array(of: 1...6)
+        await propertyCheck(count: 200, input: timelines, Gen.int(in: 1...4)) { timelines, batchSize in
+            let entries = try timelines.enumerated().map { index, timeline in
+                try Self.entry(id: "p-\(index)", title: titles[index % titles.count], timeline: timeline)
+            }
+            let document = DashboardDocument(
+                generatedAt: "2023-11-14T06:00:00Z", asOf: "2023-11-14", reportingCurrency: "EUR",
+                summary: .init(pledges: entries.count, byStatus: [:], byDonor: [], byCategory: [], unconverted: [], firingAlerts: 0, pendingAlerts: 0),
+                pledges: entries, alerts: [])
+            var streamer = DashboardStreamEncoder(generatedAt: document.generatedAt, asOf: document.asOf, reportingCurrency: "EUR")
+            var streamed = try streamer.begin()
+            streamed.append(try streamer.beginPledges())
+            for start in stride(from: 0, to: entries.count, by: batchSize) {
+                streamed.append(try streamer.entries(Array(entries[start..<min(start + batchSize, entries.count)])))
+            }
+            streamed.append(try streamer.end(summary: document.summary))
+            var whole = try DashboardDocument.encoder.encode(document)
+            whole.append(0x0A)
+            #expect(streamed == whole)
+        }
+    }
+
+    /// An entry decoded from JSON, so every field is set as a reader would see it.
+    static func entry(id: String, title: String, timeline: [DashboardDocument.TimelinePoint]) throws -> DashboardDocument.PledgeEntry {
+        let assessment: [String: Any] = [
+            "pledge": id, "asOf": "2023-11-14", "status": "likely_miss", "statusReason": "r", "target": "1000000",
+            "deadline": "2024-03-20", "delivered": "300000", "remaining": "700000", "percent": "30.0", "daysLeft": 127,
+            "requiredRatePerDay": "5511.81", "observedRatePerDay": "1296.50", "paceRatio": 4.0412,
+            "projectedTotalAtDeadline": ["p10": "1", "p50": "2", "p90": "3"], "shortfall": "526778", "probabilityOnTime": 0.06,
+            "completion": ["p10": "2024-06-01", "p50": NSNull(), "p90": NSNull()], "method": "bootstrap",
+            "alternatives": ["run_rate": "473222"], "observations": 5, "spanDays": 239, "grade": "B", "gradeReasons": ["few reports"],
+        ]
+        let terms: [String: Any] = ["revision": 1, "target": "1000000", "deadline": "2024-03-20", "effectiveOn": "2023-03-20"]
+        let entry: [String: Any] = [
+            "id": id, "donor": "EU", "recipient": "Ukraine", "title": title, "category": "military", "unit": "rounds",
+            "unitKind": "count", "commitment": "committed", "status": "likely_miss", "announcedOn": "2023-03-20",
+            "countsFrom": "2023-03-20", "source": "https://example.org/a/b", "originalTerms": terms, "currentTerms": terms,
+            "assessment": assessment, "timeline": [], "openAlerts": ["abc"],
+        ]
+        let decoded = try JSONDecoder().decode(DashboardDocument.PledgeEntry.self, from: JSONSerialization.data(withJSONObject: entry))
+        return DashboardDocument.PledgeEntry(
+            id: decoded.id, donor: decoded.donor, recipient: decoded.recipient, title: decoded.title, category: decoded.category,
+            unit: decoded.unit, unitKind: decoded.unitKind, commitment: decoded.commitment, status: decoded.status,
+            announcedOn: decoded.announcedOn, countsFrom: decoded.countsFrom, source: decoded.source, originalTerms: decoded.originalTerms,
+            currentTerms: decoded.currentTerms, assessment: decoded.assessment, timeline: timeline, openAlerts: decoded.openAlerts)
+    }
+}
