@@ -11,8 +11,8 @@ import NIOHTTPTypesHTTP1
 /// of a polled dashboard (a 304, or the pre-built JSON or gzip body) without the router's task hops or
 /// the conversion of every header to HTTP types and back. It answers only when it can answer exactly as
 /// the router would — a built snapshot, the token (when one is configured) presented, a connection kept
-/// alive, and no earlier request on this connection still with the router (so responses stay in request
-/// order). Everything else passes on unchanged to the router, which has the same route.
+/// alive and writable, and no earlier request on this connection still with the router (so responses
+/// stay in request order). Everything else passes on unchanged to the router, which has the same route.
 final class DashboardFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias InboundOut = HTTPServerRequestPart
@@ -41,7 +41,9 @@ final class DashboardFastPath: ChannelDuplexHandler, RemovableChannelHandler {
         switch unwrapInboundIn(data) {
         case .head(let request):
             let started = ContinuousClock.now
-            if withRouter == 0, let (head, body) = answer(request) {
+            // A client that does not read its answers makes the channel unwritable: the router's writer
+            // then holds further requests back, so nothing piles up here.
+            if withRouter == 0, context.channel.isWritable, let (head, body) = answer(request) {
                 discardingRest = true
                 context.write(wrapOutboundOut(.head(head)), promise: nil)
                 if let body { context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil) }
