@@ -12,7 +12,7 @@ public struct DeliveryImport {
 
     public init(_ connection: Connection) { self.connection = connection }
 
-    /// Imports adding at least this many rows analyse the ledger afterwards.
+    /// Imports adding at least this many rows vacuum and analyse the ledger afterwards.
     static let analyzeThreshold = 10_000
 
     /// What an import did.
@@ -29,9 +29,13 @@ public struct DeliveryImport {
         by actor: String, today: CalendarDate = .today(),
         _ produce: (_ emit: (Int, [String?]) throws -> Void) throws -> [RowProblem]
     ) throws -> Summary {
-        try connection.withTransaction { tx in
+        let summary = try connection.withTransaction { tx in
             // The occurrence numbering and the insert's ordering sort every row: in memory, not on disk.
             try tx.execute("SET LOCAL work_mem = '128MB'")
+            // Durable when the command reports it, whatever the server's default; and with the commit
+            // flushed, the VACUUM below can mark the new pages all-visible at once (it may not while the
+            // commit record is unflushed).
+            try tx.execute("SET LOCAL synchronous_commit = on")
             try tx.execute(
                 """
                 CREATE TEMP TABLE import_staging (
@@ -129,11 +133,15 @@ public struct DeliveryImport {
                         + "that report adds to the total before it; nothing imported — correct the report first "
                         + "(`delivery correct \(report) --quantity <total>`)")
             }
-            // A bulk load changes the ledger's statistics: refresh them now rather than leave the planner
-            // guessing until autovacuum gets round to it.
-            if added >= Self.analyzeThreshold { try tx.execute("ANALYZE delivery") }
             return Summary(rows: rows, added: added, alreadyPresent: rows - added)
         }
+        // A bulk load changes the ledger's statistics and leaves its new pages not yet known to be visible
+        // to everyone: vacuum and analyse now (after the commit: VACUUM runs outside transactions) rather
+        // than leave the planner guessing, and timelines reading the heap row by row instead of the
+        // covering index, until autovacuum gets round to it. A role that may insert but does not own the
+        // table gets a warning from PostgreSQL here, not an error.
+        if summary.added >= Self.analyzeThreshold { try connection.execute("VACUUM (ANALYZE) delivery") }
+        return summary
     }
 
     /// Every bad row with its first problem.

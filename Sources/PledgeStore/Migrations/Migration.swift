@@ -19,5 +19,8 @@ public struct Migration: Sendable, Equatable {
             sql: String(decoding: PackageResources._002_assessments_alerts_sql, as: UTF8.self)),
         Migration(
             name: "0003_lookup_indexes.sql", sql: String(decoding: PackageResources._003_lookup_indexes_sql, as: UTF8.self)),
+        Migration(
+            name: "0004_timeline_covering_index.sql",
+            sql: String(decoding: PackageResources._004_timeline_covering_index_sql, as: UTF8.self)),
     ]
 }
