@@ -54,19 +54,32 @@ public struct Evaluator {
     }
 
     /// Assesses `pledges` a batch at a time — each batch's timelines read in one query, its assessments
-    /// spread over the cores — and hands each batch to `body` before reading the next.
+    /// spread over the cores — and hands the batches to `body` in order. A batch is assessed in the
+    /// background while `body` stores the one before it, so the database work and the Monte Carlo share
+    /// the time instead of taking turns; at most two batches are in memory.
     static func assessInBatches(
         _ pledges: [Pledge], asOf: CalendarDate, assessor: Assessor, on connection: Connection,
         _ body: ([(Pledge, Timeline, Assessment)]) throws -> Void
     ) throws {
+        var previous: BackgroundAssessment?
+        // Whatever happens, no assessment is left running when this returns or throws.
+        defer { _ = previous?.result }
         for start in stride(from: 0, to: pledges.count, by: batchSize) {
             let batch = Array(pledges[start..<min(start + batchSize, pledges.count)])
             let timelines = try TimelineRepository(connection).timelines(for: batch, asOf: asOf)
             let inputs = batch.map { pledge in
                 (pledge, timelines[pledge.publicID] ?? Timeline(countsFrom: pledge.countsFrom, asOf: asOf, dailyChanges: []))
             }
-            try body(assessConcurrently(inputs, assessor: assessor, asOf: asOf))
+            let next = BackgroundAssessment(inputs, assessor: assessor, asOf: asOf)
+            if let earlier = previous {
+                do { try body(earlier.result) } catch {
+                    _ = next.result
+                    throw error
+                }
+            }
+            previous = next
         }
+        if let last = previous { try body(last.result) }
     }
 
     /// Assessments are pure and independent: spread them over the cores, keep the input order.
@@ -210,4 +223,24 @@ public struct EvaluationReport: Sendable {
     public let assessments: [Assessment]
     public let changes: [Change]
     public let duration: Duration
+}
+
+/// One batch's assessments computed on other threads; `result` waits for them.
+final class BackgroundAssessment: @unchecked Sendable {
+    private let done = DispatchGroup()
+    // Written once by the background work before `done` is left; read only after waiting on `done`.
+    private var computed: [(Pledge, Timeline, Assessment)] = []
+
+    init(_ inputs: [(Pledge, Timeline)], assessor: Assessor, asOf: CalendarDate) {
+        done.enter()
+        DispatchQueue.global().async {
+            self.computed = Evaluator.assessConcurrently(inputs, assessor: assessor, asOf: asOf)
+            self.done.leave()
+        }
+    }
+
+    var result: [(Pledge, Timeline, Assessment)] {
+        done.wait()
+        return computed
+    }
 }
