@@ -226,21 +226,32 @@ public struct EvaluationReport: Sendable {
 }
 
 /// One batch's assessments computed on other threads; `result` waits for them.
+///
+/// Started from a thread of its own, not from a dispatch worker: `concurrentPerform` called on a
+/// worker of the global queue spread a batch over fewer threads (measured: a 200-pledge evaluation went
+/// from 141 ms to 195 ms with less CPU used).
 final class BackgroundAssessment: @unchecked Sendable {
-    private let done = DispatchGroup()
-    // Written once by the background work before `done` is left; read only after waiting on `done`.
+    private let done = DispatchSemaphore(value: 0)
+    private let finished = Mutex(false)
+    // Written once by the background work before `done` is signalled; read only after waiting on it.
     private var computed: [(Pledge, Timeline, Assessment)] = []
 
     init(_ inputs: [(Pledge, Timeline)], assessor: Assessor, asOf: CalendarDate) {
-        done.enter()
-        DispatchQueue.global().async {
+        let thread = Thread {
             self.computed = Evaluator.assessConcurrently(inputs, assessor: assessor, asOf: asOf)
-            self.done.leave()
+            self.done.signal()
         }
+        thread.stackSize = 8 << 20
+        thread.start()
     }
 
     var result: [(Pledge, Timeline, Assessment)] {
-        done.wait()
+        finished.withLock { finished in
+            if !finished {
+                done.wait()
+                finished = true
+            }
+        }
         return computed
     }
 }
