@@ -44,6 +44,13 @@ public struct CalendarDate: Sendable, Hashable, Comparable, Codable, CustomStrin
         CalendarDate(daysSinceEpoch: Int((now.timeIntervalSince1970 / 86_400).rounded(.down)))
     }
 
+    /// The UTC day of a Unix time in whole seconds, and the seconds since that day's midnight (0–86,399),
+    /// before 1970 too.
+    public static func split(epochSeconds seconds: Int) -> (date: CalendarDate, secondOfDay: Int) {
+        let days = seconds >= 0 ? seconds / 86_400 : -((-seconds + 86_399) / 86_400)
+        return (CalendarDate(daysSinceEpoch: days), seconds - days * 86_400)
+    }
+
     public var components: (year: Int, month: Int, day: Int) {
         let z = daysSinceEpoch + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097

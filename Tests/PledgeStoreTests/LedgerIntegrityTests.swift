@@ -137,10 +137,7 @@ struct LedgerIntegrityTests {
 struct CorrectionsBeforeReportsTests {
     @Test("voiding a delivery that a later reported total includes keeps that total true")
     func voidDeliveryBeforeReport() throws {
-        try ScratchDatabase.with { database in
-            let connection = try database.connect()
-            try LedgerIntegrityTests().seeded(connection)
-            let ledger = DeliveryLedger(connection)
+        try withSeededLedger { ledger in
             let today = LedgerIntegrityTests.today
             _ = try ledger.reportTotal(
                 pledgeID: "eu-1m-rounds", total: "300000", asOf: CalendarDate(iso: "2023-11-14")!, source: "", idempotencyKey: nil, by: "t", today: today)
@@ -156,6 +153,15 @@ struct CorrectionsBeforeReportsTests {
         }
     }
 
+    /// A scratch database with the seed pledges, and its ledger.
+    func withSeededLedger(_ body: (DeliveryLedger) throws -> Void) throws {
+        try ScratchDatabase.with { database in
+            let connection = try database.connect()
+            try LedgerIntegrityTests().seeded(connection)
+            try body(DeliveryLedger(connection))
+        }
+    }
+
     /// The EU's two reported totals: 300,000 on 2023-11-14 and 480,000 on 2024-01-31.
     func twoReports(_ ledger: DeliveryLedger) throws -> (first: Int, second: Int) {
         let today = LedgerIntegrityTests.today
@@ -168,10 +174,7 @@ struct CorrectionsBeforeReportsTests {
 
     @Test("after a compensation, correcting the earlier report is bounded by the later report's stated total, not more")
     func correctionBoundedByLaterTotal() throws {
-        try ScratchDatabase.with { database in
-            let connection = try database.connect()
-            try LedgerIntegrityTests().seeded(connection)
-            let ledger = DeliveryLedger(connection)
+        try withSeededLedger { ledger in
             let (first, _) = try twoReports(ledger)
             _ = try ledger.correct(entryID: first, quantity: "250000", reason: "revised down", by: "t")
             let before = try ledger.entries(pledgeID: "eu-1m-rounds").count
@@ -185,10 +188,7 @@ struct CorrectionsBeforeReportsTests {
 
     @Test("a delivery recorded with a date before a later reported total is part of it: the total stays, the history changes")
     func recordBeforeReport() throws {
-        try ScratchDatabase.with { database in
-            let connection = try database.connect()
-            try LedgerIntegrityTests().seeded(connection)
-            let ledger = DeliveryLedger(connection)
+        try withSeededLedger { ledger in
             let (_, second) = try twoReports(ledger)
             func record(_ quantity: String, on date: String) throws -> DeliveryLedger.Recorded {
                 try ledger.record(

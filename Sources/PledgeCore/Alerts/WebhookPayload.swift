@@ -57,10 +57,8 @@ public struct WebhookPayload: Sendable, Codable, Equatable {
     /// `.withInternetDateTime` — computed directly: a formatter costs more to create than the whole export's
     /// arithmetic, and one is needed per alert.
     public static func timestamp(_ date: Date) -> String {
-        let seconds = Int(date.timeIntervalSince1970.rounded(.down))
-        let days = seconds >= 0 ? seconds / 86_400 : -((-seconds + 86_399) / 86_400)
-        let time = seconds - days * 86_400
+        let (day, time) = CalendarDate.split(epochSeconds: Int(date.timeIntervalSince1970.rounded(.down)))
         func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return "\(CalendarDate(daysSinceEpoch: days))T\(two(time / 3600)):\(two(time / 60 % 60)):\(two(time % 60))Z"
+        return "\(day)T\(two(time / 3600)):\(two(time / 60 % 60)):\(two(time % 60))Z"
     }
 }

@@ -107,33 +107,37 @@ public struct DashboardService {
                 reportingCurrency: reportingCurrency, rates: try FXRates(tx).conversionRates(to: reportingCurrency, on: asOf))
             let assessor = Assessor(policy: policy)
             // Each batch is read here while the previous one is turned into entries and passed on in the
-            // background (in order): the database and the encoding share the time instead of taking turns.
+            // background: the database and the encoding share the time instead of taking turns. One batch
+            // is written at a time, in order (the next starts once the last is done).
             var totals = DashboardBuilder.Totals()
             try withoutActuallyEscaping(entries) { entries in
-                try BackgroundStage.run { stage in
-                    for start in stride(from: 0, to: pledges.count, by: Evaluator.batchSize) {
-                        let batch = Array(pledges[start..<min(start + Evaluator.batchSize, pledges.count)])
-                        let ids = batch.map(\.publicID)
-                        let timelines = try TimelineRepository(tx).timelines(for: batch, asOf: asOf)
-                        let fingerprints = try AlertRepository(tx).openFingerprints(pledgeIDs: ids)
-                        var summaries = try run.map { try assessmentRepository.summaries(runID: $0.runID, pledgeIDs: ids) } ?? [:]
-                        let unassessed = batch.filter { summaries[$0.publicID] == nil }.map { pledge in
-                            (pledge, timelines[pledge.publicID] ?? Timeline(countsFrom: pledge.countsFrom, asOf: asOf, dailyChanges: []))
-                        }
-                        for (pledge, _, assessment) in Evaluator.assessConcurrently(unassessed, assessor: assessor, asOf: asOf) {
-                            summaries[pledge.publicID] = AssessmentSummary(assessment, scale: pledge.unit.scale)
-                        }
-                        let assessed = summaries
-                        try stage.submit {
-                            try entries(
-                                batch.map { pledge in
-                                    builder.entry(
-                                        pledge: pledge, assessment: assessed[pledge.publicID]!, timeline: timelines[pledge.publicID],
-                                        openAlerts: fingerprints[pledge.publicID] ?? [], asOf: asOf, totals: &totals)
-                                })
-                        }
+                var writing: BackgroundTask<Void>?
+                // Nothing may still be running when `entries` stops being valid, error or not.
+                defer { _ = try? writing?.value() }
+                for start in stride(from: 0, to: pledges.count, by: Evaluator.batchSize) {
+                    let batch = Array(pledges[start..<min(start + Evaluator.batchSize, pledges.count)])
+                    let ids = batch.map(\.publicID)
+                    let timelines = try TimelineRepository(tx).timelines(for: batch, asOf: asOf)
+                    let fingerprints = try AlertRepository(tx).openFingerprints(pledgeIDs: ids)
+                    var summaries = try run.map { try assessmentRepository.summaries(runID: $0.runID, pledgeIDs: ids) } ?? [:]
+                    let unassessed = batch.filter { summaries[$0.publicID] == nil }.map { pledge in
+                        (pledge, timelines[pledge.publicID] ?? Timeline(countsFrom: pledge.countsFrom, asOf: asOf, dailyChanges: []))
+                    }
+                    for (pledge, _, assessment) in Evaluator.assessConcurrently(unassessed, assessor: assessor, asOf: asOf) {
+                        summaries[pledge.publicID] = AssessmentSummary(assessment, scale: pledge.unit.scale)
+                    }
+                    let assessed = summaries
+                    try writing?.value()
+                    writing = BackgroundTask {
+                        try entries(
+                            batch.map { pledge in
+                                builder.entry(
+                                    pledge: pledge, assessment: assessed[pledge.publicID]!, timeline: timelines[pledge.publicID],
+                                    openAlerts: fingerprints[pledge.publicID] ?? [], asOf: asOf, totals: &totals)
+                            })
                     }
                 }
+                try writing?.value()
             }
             return builder.summary(totals, firingAlerts: firing, pendingAlerts: pending)
         }

@@ -5,8 +5,8 @@ import Synchronization
 /// The rendered dashboard and what is derived from it, replaced whole when the state changes, so every
 /// request reads one consistent snapshot without touching the database.
 public final class DashboardCache: Sendable {
-    /// One consistent rendering.
-    public struct Snapshot: Sendable {
+    /// One consistent rendering (a class: a request takes it with one reference, not a copy of each field).
+    public final class Snapshot: Sendable {
         public let version: String
         public let document: DashboardDocument
         /// The answers to `GET /v1/dashboard`.
@@ -49,8 +49,6 @@ public final class DashboardCache: Sendable {
     }
 
     private let current = Mutex<Snapshot?>(nil)
-    /// The current snapshot's dashboard answers on their own: the pipeline's fast path reads only these.
-    private let currentResponses = Mutex<DashboardResponses?>(nil)
     /// Rendered `/v1/pledges/{id}` bodies (entry + assessment history) for one snapshot version: the
     /// history only changes when an evaluation does, which also changes the version.
     private let details = Mutex<(version: String, bodies: [String: Data])>(("", [:]))
@@ -59,12 +57,7 @@ public final class DashboardCache: Sendable {
 
     public var snapshot: Snapshot? { current.withLock { $0 } }
 
-    var responses: DashboardResponses? { currentResponses.withLock { $0 } }
-
-    public func replace(with snapshot: Snapshot) {
-        current.withLock { $0 = snapshot }
-        currentResponses.withLock { $0 = snapshot.responses }
-    }
+    public func replace(with snapshot: Snapshot) { current.withLock { $0 = snapshot } }
 
     func pledgeDetail(_ id: String, version: String) -> Data? {
         details.withLock { $0.version == version ? $0.bodies[id] : nil }

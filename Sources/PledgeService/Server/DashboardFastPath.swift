@@ -70,7 +70,7 @@ final class DashboardFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     /// The response when this request is one the fast path may take, else nil.
     func answer(_ request: HTTPRequestHead) -> (HTTPResponseHead, ByteBuffer?)? {
         guard request.method == .GET, Self.isDashboard(request.uri), request.isKeepAlive, authorized(request),
-            let responses = cache.responses
+            let responses = cache.snapshot?.responses
         else { return nil }
         let heads = currentHeads(responses)
         let answer = responses.answer(
