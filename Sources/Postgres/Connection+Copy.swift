@@ -75,6 +75,13 @@ public struct CopyWriter {
                 buffer.append(contentsOf: [0x5C, 0x4E])  // \N
                 continue
             }
+            // Most values need no escaping: those are copied whole.
+            let plain = value.utf8.withContiguousStorageIfAvailable { bytes in
+                guard !bytes.contains(where: { $0 == 0x5C || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) else { return false }
+                buffer.append(contentsOf: bytes)
+                return true
+            }
+            if plain == true { continue }
             for byte in value.utf8 {
                 switch byte {
                 case 0x5C: buffer.append(contentsOf: [0x5C, 0x5C])  // backslash
