@@ -65,7 +65,11 @@ let package = Package(
             name: "PledgeCoreTests",
             dependencies: ["PledgeCore", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
-        .testTarget(name: "PledgeStoreTests", dependencies: ["PledgeStore", "PledgeCore", "TestSupport"]),
+        .testTarget(
+            name: "PledgeStoreTests",
+            dependencies: [
+                "PledgeStore", "PledgeCore", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based"),
+            ]),
         .testTarget(
             name: "PledgeServiceTests",
             dependencies: ["PledgeService", "PledgeStore", "PledgeCore", "TestSupport", .product(name: "Hummingbird", package: "hummingbird")]),

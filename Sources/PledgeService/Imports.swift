@@ -7,14 +7,13 @@ import Postgres
 extension Administration {
     /// Imports deliveries from a CSV file (`-` for standard input). Every row lands or none does.
     public func importDeliveries(from path: String) throws -> DeliveryImport.Summary {
-        let file = try CSVFile(path: path)
-        guard let header = try file.next() else {
-            throw InputError.invalid(
-                field: "file", value: path,
-                expected: "a CSV with a header line (\(DeliveryCSV.columns.joined(separator: ","))) and rows; the file is empty")
-        }
-        let layout = try DeliveryCSV(header: header)
+        // The import may read its input twice (a direct attempt, then through staging): standard input is
+        // kept in a temporary file for that.
+        let input = try ReplayableInput(path: path)
+        let layout = try DeliveryCSV(header: try input.header())
         return try DeliveryImport(connection).run(by: actor, today: today) { emit in
+            let file = try input.open()
+            _ = try file.next()  // the header, read above
             var problems: [RowProblem] = []
             while let record = try file.next() {
                 switch layout.values(of: record) {
@@ -43,6 +42,43 @@ extension Administration {
         }
         guard problems.isEmpty else { throw InputError.invalidRows(problems) }
         return try fx.setMany(rates, source: try FreeText.validate(source, field: "source"))
+    }
+}
+
+/// An import's input that can be read more than once: a file, or standard input kept in a temporary file
+/// (removed when this is released).
+final class ReplayableInput {
+    let path: String
+    private let spooled: Bool
+
+    init(path: String) throws {
+        guard path == "-" else {
+            (self.path, spooled) = (path, false)
+            return
+        }
+        let spool = FileManager.default.temporaryDirectory.appendingPathComponent("pledgewatch-import-\(UUID().uuidString).csv").path
+        guard FileManager.default.createFile(atPath: spool, contents: nil, attributes: [.posixPermissions: 0o600]),
+            let writer = FileHandle(forWritingAtPath: spool)
+        else { throw InputError.invalid(field: "file", value: "-", expected: "a temporary file to hold standard input (\(spool))") }
+        (self.path, spooled) = (spool, true)
+        defer { try? writer.close() }
+        while let chunk = try FileHandle.standardInput.read(upToCount: 1 << 20), !chunk.isEmpty {
+            try writer.write(contentsOf: chunk)
+        }
+    }
+
+    deinit { if spooled { try? FileManager.default.removeItem(atPath: path) } }
+
+    func open() throws -> CSVFile { try CSVFile(path: path) }
+
+    /// The first record, or the reason there is none.
+    func header() throws -> CSVReader.Record {
+        guard let header = try open().next() else {
+            throw InputError.invalid(
+                field: "file", value: spooled ? "-" : path,
+                expected: "a CSV with a header line (\(DeliveryCSV.columns.joined(separator: ","))) and rows; the file is empty")
+        }
+        return header
     }
 }
 

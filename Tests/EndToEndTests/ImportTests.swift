@@ -97,6 +97,52 @@ struct ImportTests {
         }
     }
 
+    @Test("a clean file goes straight into the ledger; imported again it goes through staging and adds nothing")
+    func straightIntoTheLedger() throws {
+        try ScratchDatabase.with { db in
+            try db.seedWithOneRate()
+            let csv = """
+                pledge,date,quantity,source,note,idempotency_key
+                eu-1m-rounds,2023-12-15,20000,"BMVg, press release",,
+                eu-1m-rounds,2023-12-15,020000,"BMVg, press release",,
+                de-8bn-2024,2024-03-04,"1,000,000.50",,"é€🇺🇦, tab	and \\N",
+                eu-rdc-5000-troops,2024-01-31,1_500,,"two
+                lines",troops-1
+
+                """
+            let info = ["PLEDGEWATCH_LOG_LEVEL": "info"]
+            try withFile(csv) { path in
+                let first = try db.succeed(["import", "deliveries", path], environment: info)
+                #expect(first.stdout == "4 rows: 4 added, 0 already present\n")
+                #expect(first.stderr.contains("imported straight into the ledger"), "\(first.stderr)")
+                let afterFirst = try DatabaseSnapshot.take(db)
+                // The content keys computed on the client are the ones the staging path computes in SQL.
+                let second = try db.succeed(["import", "deliveries", path], environment: info)
+                #expect(second.stdout == "4 rows: 0 added, 4 already present\n")
+                #expect(second.stderr.contains("importing through staging"), "\(second.stderr)")
+                #expect(try DatabaseSnapshot.take(db) == afterFirst)
+            }
+            let rounds = try db.entries("eu-1m-rounds").filter { $0.kind == "delivery" }
+            #expect(rounds.map(\.quantity) == ["20000", "20000"])
+            let euros = try #require(try db.entries("de-8bn-2024").first)
+            #expect((euros.quantity, euros.note) == ("1000000.5", "é€🇺🇦, tab\tand \\N"))
+            let troops = try #require(try db.entries("eu-rdc-5000-troops").first)
+            #expect((troops.quantity, troops.note, troops.idempotencyKey) == ("1500", "two\nlines", "troops-1"))
+        }
+    }
+
+    @Test("a file that extends one already imported adds only its new rows")
+    func extendedFile() throws {
+        try ScratchDatabase.with { db in
+            try db.seedWithOneRate()
+            let earlier = "pledge,date,quantity\neu-1m-rounds,2023-12-01,20000\neu-1m-rounds,2023-12-15,30000\n"
+            let later = earlier + "eu-1m-rounds,2024-01-05,5000\neu-1m-rounds,2023-12-01,20000\n"
+            #expect(try withFile(earlier) { try db.succeed(["import", "deliveries", $0]).stdout } == "2 rows: 2 added, 0 already present\n")
+            #expect(try withFile(later) { try db.succeed(["import", "deliveries", $0]).stdout } == "4 rows: 2 added, 2 already present\n")
+            #expect(try db.show("eu-1m-rounds").delivered == "375000")
+        }
+    }
+
     @Test("a file from standard input is imported the same way")
     func standardInput() throws {
         try ScratchDatabase.with { db in
@@ -105,6 +151,14 @@ struct ImportTests {
             #expect(try db.succeed(["import", "deliveries", "-"], stdin: csv).stdout == "1 rows: 1 added, 0 already present\n")
             #expect(try db.succeed(["import", "deliveries", "-"], stdin: csv).stdout == "1 rows: 0 added, 1 already present\n")
             #expect(try db.show("eu-1m-rounds").delivered == "320000")
+            // Without a contributor the rows go straight into the ledger, read again from the kept input.
+            let clean = "pledge,date,quantity\neu-1m-rounds,2023-12-16,1000\n"
+            let info = ["PLEDGEWATCH_LOG_LEVEL": "info"]
+            let first = try db.succeed(["import", "deliveries", "-"], stdin: clean, environment: info)
+            #expect(first.stdout == "1 rows: 1 added, 0 already present\n")
+            #expect(first.stderr.contains("imported straight into the ledger"), "\(first.stderr)")
+            #expect(try db.succeed(["import", "deliveries", "-"], stdin: clean).stdout == "1 rows: 0 added, 1 already present\n")
+            #expect(try db.show("eu-1m-rounds").delivered == "321000")
         }
     }
 

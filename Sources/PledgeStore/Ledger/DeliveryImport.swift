@@ -1,14 +1,18 @@
 import Foundation
+import Logging
 import PledgeCore
 import Postgres
 
-/// Bulk import of deliveries: rows are streamed with COPY into a staging table, validated in SQL, and
-/// moved into the ledger in the same transaction: every row lands or none does.
+/// Bulk import of deliveries, in one transaction: every row lands or none does. A clean file is streamed
+/// with COPY straight into the ledger (`DeliveryImport+Direct.swift`); any other goes through a staging
+/// table and is validated in SQL.
 ///
 /// Idempotent: a row without an `idempotency_key` gets one derived from its content (and its occurrence
 /// number among identical rows of the file), so importing the same file again adds nothing.
 public struct DeliveryImport {
     let connection: Connection
+    /// Says at info level which way an import went, and why not directly.
+    public var logger = Logger(label: "pledgewatch.import")
 
     public init(_ connection: Connection) { self.connection = connection }
 
@@ -22,20 +26,41 @@ public struct DeliveryImport {
         public let alreadyPresent: Int
     }
 
-    /// Imports the rows `produce` yields. `produce` streams staging rows (in `DeliveryCSV.columns` order, with
-    /// their line numbers) and returns the problems found while parsing; SQL validation adds its own, and all
-    /// of them are reported together, sorted by line.
-    public func run(
-        by actor: String, today: CalendarDate = .today(),
-        _ produce: (_ emit: (Int, [String?]) throws -> Void) throws -> [RowProblem]
-    ) throws -> Summary {
-        let summary = try connection.withTransaction { tx in
+    /// Streams staging rows (in `DeliveryCSV.columns` order, with their line numbers) to `emit` and returns
+    /// the problems found while parsing. It may be called twice (see `run`): each call reads the input anew.
+    public typealias Producer = (_ emit: (Int, [String?]) throws -> Void) throws -> [RowProblem]
+
+    /// Imports the rows `produce` yields. A file whose every row the client can vouch for (see
+    /// `DirectImportRows`) is streamed with COPY straight into the ledger; if any row needs the database's
+    /// checks, or a row's key is already in the ledger, that attempt is rolled back and the rows go through
+    /// a staging table, validated in SQL, with every problem reported together, sorted by line.
+    public func run(by actor: String, today: CalendarDate = .today(), _ produce: Producer) throws -> Summary {
+        let summary = try direct(by: actor, today: today, produce) ?? staged(by: actor, today: today, produce)
+        // A bulk load changes the ledger's statistics and leaves its new pages not yet known to be visible
+        // to everyone: vacuum and analyse now (after the commit: VACUUM runs outside transactions) rather
+        // than leave the planner guessing, and timelines reading the heap row by row instead of the
+        // covering index, until autovacuum gets round to it. A role that may insert but does not own the
+        // table gets a warning from PostgreSQL here, not an error.
+        if summary.added >= Self.analyzeThreshold { try connection.execute("VACUUM (ANALYZE) delivery") }
+        return summary
+    }
+
+    /// Sets up an import's transaction; returns the highest ledger entry id so far: every entry the import
+    /// adds has a higher one.
+    func begin(_ tx: Connection) throws -> Int {
+        // Durable when the command reports it, whatever the server's default; and with the commit
+        // flushed, the VACUUM after it can mark the new pages all-visible at once (it may not while the
+        // commit record is unflushed).
+        try tx.execute("SET LOCAL synchronous_commit = on")
+        return try tx.query("SELECT coalesce(max(id), 0) FROM delivery").scalar(Int.self)
+    }
+
+    /// The slow path: COPY into a staging table, validation and the insert in SQL.
+    func staged(by actor: String, today: CalendarDate, _ produce: Producer) throws -> Summary {
+        try connection.withTransaction { tx in
+            let floor = try begin(tx)
             // The occurrence numbering and the insert's ordering sort every row: in memory, not on disk.
             try tx.execute("SET LOCAL work_mem = '128MB'")
-            // Durable when the command reports it, whatever the server's default; and with the commit
-            // flushed, the VACUUM below can mark the new pages all-visible at once (it may not while the
-            // commit record is unflushed).
-            try tx.execute("SET LOCAL synchronous_commit = on")
             try tx.execute(
                 """
                 CREATE TEMP TABLE import_staging (
@@ -64,12 +89,9 @@ public struct DeliveryImport {
                 """)
             // The pledges written to are share-locked, as `delivery record` locks its pledge: a reported
             // total (which locks its pledge exclusively) cannot be computed and committed in between, so
-            // the compensation below sees every report its rows precede.
+            // the compensation sees every report its rows precede.
             try tx.execute("SELECT 1 FROM pledge WHERE id IN (SELECT pledge_id FROM import_rows) ORDER BY id FOR SHARE")
-            // The new rows, and for each reported total that follows some of them, one compensating
-            // correction: a report states the cumulative total on its date, which already includes whatever
-            // was delivered before it, so what is now recorded separately is taken off its increment.
-            let outcome = try tx.query(
+            let added = try tx.query(
                 """
                 WITH inserted AS (
                     INSERT INTO delivery (pledge_id, kind, delivered_on, quantity, original_quantity, original_currency,
@@ -89,59 +111,68 @@ public struct DeliveryImport {
                     LEFT JOIN party c ON c.name = v.contributor
                     ORDER BY v.line
                     ON CONFLICT (idempotency_key) DO NOTHING
-                    RETURNING pledge_id, delivered_on, quantity
-                ),
-                last_report AS (
-                    SELECT pledge_id, max(delivered_on) AS day FROM delivery WHERE kind = 'report' GROUP BY pledge_id
-                ),
-                followed AS (
-                    SELECT r.id AS report, r.pledge_id, r.delivered_on, sum(n.quantity) AS quantity
-                    FROM inserted n
-                    JOIN last_report l ON l.pledge_id = n.pledge_id AND l.day > n.delivered_on
-                    CROSS JOIN LATERAL (
-                        SELECT d.id, d.pledge_id, d.delivered_on FROM delivery d
-                        WHERE d.kind = 'report' AND d.pledge_id = n.pledge_id AND d.delivered_on > n.delivered_on
-                          AND NOT EXISTS (SELECT 1 FROM delivery x WHERE x.corrects_id = d.id AND x.kind = 'void')
-                        ORDER BY d.delivered_on, d.id LIMIT 1
-                    ) r
-                    GROUP BY r.id, r.pledge_id, r.delivered_on
-                ),
-                compensated AS (
-                    INSERT INTO delivery (pledge_id, kind, delivered_on, quantity, corrects_id, reason, recorded_by)
-                    SELECT f.pledge_id, 'correction', f.delivered_on, -f.quantity, f.report,
-                           format('keeps report #%s''s total: imported deliveries dated before it', f.report), \(actor)
-                    FROM followed f
-                    RETURNING id
-                ),
-                overdrawn AS (
-                    SELECT f.report, f.quantity,
-                           (SELECT d.quantity FROM delivery d WHERE d.id = f.report)
-                           + coalesce((SELECT sum(c.quantity) FROM delivery c WHERE c.corrects_id = f.report), 0) AS increment
-                    FROM followed f
+                    RETURNING 1
                 )
-                SELECT (SELECT count(*) FROM inserted), (SELECT count(*) FROM compensated),
-                       o.report, o.increment, o.quantity
-                FROM (SELECT 1) one
-                LEFT JOIN overdrawn o ON o.quantity > o.increment
-                ORDER BY o.report LIMIT 1
+                SELECT count(*) FROM inserted
                 """
-            ).first!
-            let (added, _, report, increment, quantity) = try outcome.decode((Int, Int, Int?, Decimal?, Decimal?).self)
-            if let report, let increment, let quantity {
-                throw InputError.conflict(
-                    "the imported deliveries dated before report #\(report) add up to \(quantity), more than the \(increment) "
-                        + "that report adds to the total before it; nothing imported — correct the report first "
-                        + "(`delivery correct \(report) --quantity <total>`)")
-            }
+            ).scalar(Int.self)
+            try compensate(tx, by: actor, entriesAfter: floor)
             return Summary(rows: rows, added: added, alreadyPresent: rows - added)
         }
-        // A bulk load changes the ledger's statistics and leaves its new pages not yet known to be visible
-        // to everyone: vacuum and analyse now (after the commit: VACUUM runs outside transactions) rather
-        // than leave the planner guessing, and timelines reading the heap row by row instead of the
-        // covering index, until autovacuum gets round to it. A role that may insert but does not own the
-        // table gets a warning from PostgreSQL here, not an error.
-        if summary.added >= Self.analyzeThreshold { try connection.execute("VACUUM (ANALYZE) delivery") }
-        return summary
+    }
+
+    /// For each reported total that follows some of the deliveries this transaction added (the entries
+    /// after `floor` that it wrote), one compensating correction: a report states the cumulative total on
+    /// its date, which already includes whatever was delivered before it, so what is now recorded
+    /// separately is taken off its increment. More than the report adds is refused.
+    func compensate(_ tx: Connection, by actor: String, entriesAfter floor: Int) throws {
+        let outcome = try tx.query(
+            """
+            WITH last_report AS (
+                SELECT pledge_id, max(delivered_on) AS day FROM delivery WHERE kind = 'report' GROUP BY pledge_id
+            ),
+            inserted AS (
+                SELECT d.pledge_id, d.delivered_on, d.quantity
+                FROM delivery d JOIN last_report l ON l.pledge_id = d.pledge_id AND l.day > d.delivered_on
+                WHERE d.id > \(floor) AND d.kind = 'delivery' AND d.xmin = pg_current_xact_id()::xid
+            ),
+            followed AS (
+                SELECT r.id AS report, r.pledge_id, r.delivered_on, sum(n.quantity) AS quantity
+                FROM inserted n
+                CROSS JOIN LATERAL (
+                    SELECT d.id, d.pledge_id, d.delivered_on FROM delivery d
+                    WHERE d.kind = 'report' AND d.pledge_id = n.pledge_id AND d.delivered_on > n.delivered_on
+                      AND NOT EXISTS (SELECT 1 FROM delivery x WHERE x.corrects_id = d.id AND x.kind = 'void')
+                    ORDER BY d.delivered_on, d.id LIMIT 1
+                ) r
+                GROUP BY r.id, r.pledge_id, r.delivered_on
+            ),
+            compensated AS (
+                INSERT INTO delivery (pledge_id, kind, delivered_on, quantity, corrects_id, reason, recorded_by)
+                SELECT f.pledge_id, 'correction', f.delivered_on, -f.quantity, f.report,
+                       format('keeps report #%s''s total: imported deliveries dated before it', f.report), \(actor)
+                FROM followed f
+                RETURNING id
+            ),
+            overdrawn AS (
+                SELECT f.report, f.quantity,
+                       (SELECT d.quantity FROM delivery d WHERE d.id = f.report)
+                       + coalesce((SELECT sum(c.quantity) FROM delivery c WHERE c.corrects_id = f.report), 0) AS increment
+                FROM followed f
+            )
+            SELECT (SELECT count(*) FROM compensated), o.report, o.increment, o.quantity
+            FROM (SELECT 1) one
+            LEFT JOIN overdrawn o ON o.quantity > o.increment
+            ORDER BY o.report LIMIT 1
+            """
+        ).first!
+        let (_, report, increment, quantity) = try outcome.decode((Int, Int?, Decimal?, Decimal?).self)
+        if let report, let increment, let quantity {
+            throw InputError.conflict(
+                "the imported deliveries dated before report #\(report) add up to \(quantity), more than the \(increment) "
+                    + "that report adds to the total before it; nothing imported — correct the report first "
+                    + "(`delivery correct \(report) --quantity <total>`)")
+        }
     }
 
     /// Every bad row with its first problem.
