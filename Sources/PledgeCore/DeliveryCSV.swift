@@ -51,7 +51,7 @@ public struct DeliveryCSV: Sendable {
         }
         var values: [String?] = positions.map { position in
             guard let position else { return nil }
-            let value = record.fields[position].trimmingCharacters(in: .whitespaces)
+            let value = record.fields[position].trimmedOfWhitespace
             return value.isEmpty ? nil : value
         }
         if let date = values[1], CalendarDate(iso: date) == nil {

@@ -1,4 +1,6 @@
+import Foundation
 import PledgeCore
+import PropertyBased
 import Testing
 
 @Suite("SHA-256 and the client-side import rows")
@@ -66,5 +68,17 @@ struct DirectImportRowsTests {
         let first = rows.ledgerRow(["eu-1m-rounds", "2023-12-15", "1", nil, nil, nil, nil, "k"])
         let second = rows.ledgerRow(["eu-1m-rounds", "2023-12-16", "2", nil, nil, nil, nil, "k"])
         #expect(first != nil && second == nil)
+    }
+}
+
+@Suite("trimming whitespace")
+struct TrimmingTests {
+    @Test("trimmedOfWhitespace is trimmingCharacters(in: .whitespaces) for texts with and without spaces around them")
+    func sameAsFoundation() async {
+        let pieces: [String] = ["", " ", "\t", "\u{A0}", "\u{2003}", "a", "1,000", "é", "€", "\n", "\u{7F}", "x y"]
+        await propertyCheck(count: 500, input: Gen<String?>.element(of: pieces).map { $0 ?? "" }.array(of: 0...6)) { parts in
+            let text = parts.joined()
+            #expect(text.trimmedOfWhitespace == text.trimmingCharacters(in: .whitespaces), "\(Array(text.unicodeScalars))")
+        }
     }
 }
