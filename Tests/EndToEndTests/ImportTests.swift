@@ -213,8 +213,14 @@ struct ImportTests {
             #expect(try db.show("eu-rdc-5000-troops").delivered == "\(10_000 * 10_001 / 2)")
             // 10,000 rows added: the ledger was vacuumed after the commit (only VACUUM marks pages all-visible),
             // so timelines read the covering index alone.
-            let allVisible = try db.connect().query("SELECT relallvisible FROM pg_class WHERE oid = 'delivery'::regclass").scalar(Int.self)
+            let connection = try db.connect()
+            let allVisible = try connection.query("SELECT relallvisible FROM pg_class WHERE oid = 'delivery'::regclass").scalar(Int.self)
             #expect(allVisible > 0)
+            // And analysed: the planner knows the pledges and dates the ledger's queries select on.
+            let analysed = try connection.query(
+                "SELECT array_agg(attname::text ORDER BY attname) FROM pg_stats WHERE tablename = 'delivery' AND attname IN ('pledge_id', 'delivered_on', 'kind')"
+            ).scalar(String.self)
+            #expect(analysed == "{delivered_on,kind,pledge_id}")
         }
     }
 }

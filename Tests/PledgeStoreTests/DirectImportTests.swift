@@ -131,12 +131,12 @@ struct SortedChunksTests {
                 out += chunks.add(["\(pledge)", day, "\(line)"], pledge: pledge, day: day, line: line)
             }
             out += chunks.finish()
-            // Chunks of 1,024, 2,048, … rows, at most `size`.
+            // Chunks of 1,024, 1,280, 1,600, … rows, at most `size`.
             var bounds: [Range<Int>] = []
             var (start, length) = (0, min(size, 1_024))
             while start < pledges.count {
                 bounds.append(start..<min(start + length, pledges.count))
-                (start, length) = (start + length, min(size, length * 2))
+                (start, length) = (start + length, min(size, length + length / 4))
             }
             let expected = bounds.flatMap { chunk in
                 chunk
