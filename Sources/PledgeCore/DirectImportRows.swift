@@ -11,12 +11,13 @@ public struct DirectImportRows {
     /// What the check needs to know of a pledge.
     public struct Pledge: Sendable {
         public let id: Int
-        public let unit: String
+        public let unit: PledgeUnit
+        /// Decimal places its quantities may have (the pledge's own `unit_scale`).
         public let unitScale: Int
         public let countsFrom: CalendarDate
         public let withdrawn: Bool
 
-        public init(id: Int, unit: String, unitScale: Int, countsFrom: CalendarDate, withdrawn: Bool) {
+        public init(id: Int, unit: PledgeUnit, unitScale: Int, countsFrom: CalendarDate, withdrawn: Bool) {
             (self.id, self.unit, self.unitScale, self.countsFrom, self.withdrawn) = (id, unit, unitScale, countsFrom, withdrawn)
         }
     }
@@ -48,7 +49,7 @@ public struct DirectImportRows {
             let dateText = values[1], let date = CalendarDate(iso: dateText), date >= pledge.countsFrom, date <= today,
             let quantity = values[2], let amount = PlainQuantity(quantity), amount.isPositive,
             amount.scale <= pledge.unitScale,
-            values[3] == nil || (values[3] == pledge.unit && Self.isCurrencyCode(pledge.unit)),
+            values[3] == nil || (pledge.unit.isCurrency && values[3] == pledge.unit.code),
             values[4] == nil
         else { return nil }
         let source = values[5] ?? "", note = values[6] ?? "", key = values[7]
@@ -59,7 +60,7 @@ public struct DirectImportRows {
         // As the database writes it: concat_ws(chr(31), pledge, date, trim_scale(quantity), currency or
         // unit, contributor, source, note).
         let separator = "\u{1F}"
-        let payload = [publicID, dateText, amount.trimmed, pledge.unit, "", source, note].joined(separator: separator)
+        let payload = [publicID, dateText, amount.trimmed, pledge.unit.code, "", source, note].joined(separator: separator)
         let payloadHash = SHA256.hash(payload)
         let identity: String
         if let key {
@@ -71,10 +72,6 @@ public struct DirectImportRows {
         }
         pledgeIDs.insert(pledge.id)
         return [String(pledge.id), "delivery", dateText, quantity, source, note, actor, identity, payloadHash.hex]
-    }
-
-    static func isCurrencyCode(_ text: String) -> Bool {
-        text.utf8.count == 3 && text.utf8.allSatisfy { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }
     }
 }
 

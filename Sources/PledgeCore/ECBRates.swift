@@ -44,7 +44,7 @@ public struct ECBRates: Sendable {
         var rates: [Rate] = []
         for (index, text) in record.fields.enumerated().dropFirst() {
             guard let quote = currencies[index] else { continue }
-            let value = text.trimmingCharacters(in: .whitespaces)
+            let value = text.trimmedOfWhitespace
             if value.isEmpty || value == "N/A" { continue }
             guard let rate = try? Quantity.parse(value, field: quote, scale: 10), rate > 0 else {
                 return .failure(RowProblem(line: record.line, reason: "\(quote): \(InputError.shorten(value)) is not a positive rate"))

@@ -21,7 +21,7 @@ struct DirectImportRowsTests {
 
     static let pledges = [
         "eu-1m-rounds": DirectImportRows.Pledge(
-            id: 7, unit: "rounds", unitScale: 0, countsFrom: CalendarDate(iso: "2023-03-20")!, withdrawn: false)
+            id: 7, unit: .count("rounds"), unitScale: 0, countsFrom: CalendarDate(iso: "2023-03-20")!, withdrawn: false)
     ]
     static let today = CalendarDate(iso: "2026-11-25")!
 

@@ -77,7 +77,7 @@ extension DeliveryImport {
         for row in try tx.query("SELECT public_id, id, unit, unit_scale, counts_from, status = 'withdrawn' FROM pledge") {
             let (publicID, id, unit, scale, countsFrom, withdrawn) = try row.decode((String, Int, String, Int, CalendarDate, Bool).self)
             pledges[publicID] = DirectImportRows.Pledge(
-                id: id, unit: unit, unitScale: scale, countsFrom: countsFrom, withdrawn: withdrawn)
+                id: id, unit: try PledgeUnit.parse(unit), unitScale: scale, countsFrom: countsFrom, withdrawn: withdrawn)
         }
         return pledges
     }
