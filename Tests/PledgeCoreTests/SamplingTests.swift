@@ -52,6 +52,33 @@ struct SamplingTests {
         }
     }
 
+    @Test("the inlined draws give, for any 64-bit word, the block the alias table picks")
+    func inlinedDraws() async {
+        await propertyCheck(input: Gen.int(in: 0...20).map(Double.init).array(of: 1...12), Gen.uint64().array(of: 200)) { weights, words in
+            guard weights.reduce(0, +) > 0 else { return }
+            let table = AliasTable(weights: weights)
+            let rates = weights.indices.map { Double($0) * 10 + 1 }
+            let lengths = weights.indices.map { Double($0) + 0.5 }
+            let draws = BlockDraws(picker: table, rates: rates, lengths: lengths)
+            draws.columns.withUnsafeBufferPointer { columns in
+                for word in words {
+                    let picked = table.pick(word)
+                    let drawn = BlockDraws.draw(word, columns: columns)
+                    #expect(drawn.rate == rates[picked] && drawn.length == lengths[picked])
+                }
+            }
+        }
+    }
+
+    @Test("adjacent ranks (an interpolated quantile's two neighbours) are the sorted values at those ranks")
+    func adjacentRanks() async {
+        await propertyCheck(input: Self.values, Gen.int(in: 0...299).array(of: 1...3)) { values, picks in
+            let ranks = Array(Set(picks.flatMap { [$0 % values.count, min($0 % values.count + 1, values.count - 1)] })).sorted()
+            var scratch = values
+            #expect(Statistics.orderStatistics(of: &scratch, ranks: ranks) == ranks.map { values.sorted()[$0] })
+        }
+    }
+
     @Test("the jitter table is the standard normal's strata: symmetric, known quantiles, mean 0 and variance ≈ 1")
     func jitterTable() {
         #expect(abs(JitterTable.inverseNormal(0.975) - 1.959963985) < 1e-8)

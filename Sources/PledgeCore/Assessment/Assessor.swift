@@ -16,7 +16,7 @@ public struct Assessor: Sendable {
             timeline: timeline, target: terms.target, deadline: terms.deadline, asOf: asOf, settings: policy.projection)
         let runRate = RunRate().project(input)
         let theilSen = TheilSen().project(input)
-        let intervals = timeline.intervals.count
+        let intervals = input.intervals.count
         let probabilistic: Projection =
             intervals >= policy.projection.bootstrapMinimumIntervals
             ? BlockBootstrap().project(input) : LogRateModel().project(input)
@@ -79,7 +79,7 @@ public struct Assessor: Sendable {
             return (.missed, "the deadline \(input.deadline) has passed (as of \(input.asOf)) with the target not reached")
         }
         let elapsed = input.elapsed
-        let expectedByNow = input.target.doubleValue * Double(elapsed) / Double(max(1, (timeline.points.first?.date ?? input.asOf).days(until: input.deadline)))
+        let expectedByNow = input.targetValue * Double(elapsed) / Double(max(1, (timeline.points.first?.date ?? input.asOf).days(until: input.deadline)))
         let behind = input.delivered < expectedByNow
         let quiet = (timeline.lastIncrease ?? timeline.points.first?.date ?? input.asOf).days(until: input.asOf)
         if behind && quiet >= policy.stalledAfterDays && elapsed >= policy.stalledAfterDays {

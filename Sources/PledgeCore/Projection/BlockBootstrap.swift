@@ -20,9 +20,9 @@ public struct BlockBootstrap: ProjectionMethod {
         guard !blocks.isEmpty, totalWeight > 0 else { return LogRateModel().project(input) }
         // The hot loop touches only these: one 64-bit draw picks a block (alias method, O(1)) and its
         // jitter (a stratified table of the log-normal), so a step costs no logarithm, sine or exponential.
-        let picker = AliasTable(weights: blocks.map(\.weight))
-        let rates = blocks.map { max(0, $0.interval.rate) }
-        let lengths = blocks.map { Double($0.interval.days) }
+        let draws = BlockDraws(
+            picker: AliasTable(weights: blocks.map(\.weight)), rates: blocks.map { max(0, $0.interval.rate) },
+            lengths: blocks.map { Double($0.interval.days) })
         let jitter = JitterTable.multipliers(sigma: input.settings.bootstrapJitterSigma)
         var generator = SeededGenerator(seed: input.settings.seed)
         let runs = max(100, input.settings.bootstrapRuns)
@@ -32,41 +32,63 @@ public struct BlockBootstrap: ProjectionMethod {
         var totals = [Double](repeating: 0, count: runs)
         var passages = [Double](repeating: 0, count: runs)
         var onTime = 0
-        rates.withUnsafeBufferPointer { rates in
-            lengths.withUnsafeBufferPointer { lengths in
-                jitter.withUnsafeBufferPointer { jitter in
-                    for run in 0..<runs {
-                        var day = 0.0
-                        var delivered = 0.0
-                        var totalAtDeadline: Double?
-                        var passage: Double? = remaining == 0 ? 0 : nil
-                        // Walk in blocks to the deadline (and on, until the target if that comes sooner); past
-                        // the deadline only the passage day is still unknown: the run continues at its own
-                        // average pace.
-                        while day < limit && (passage == nil || totalAtDeadline == nil) {
-                            if totalAtDeadline != nil, passage == nil, day > 0 {
-                                let pace = delivered / day
-                                if pace > 0 { passage = day + ((remaining - delivered) / pace).rounded(.up) }
+        draws.columns.withUnsafeBufferPointer { columns in
+            jitter.withUnsafeBufferPointer { jitter in
+                for run in 0..<runs {
+                    var day = 0.0
+                    var delivered = 0.0
+                    var totalAtDeadline: Double?
+                    var passage: Double? = remaining == 0 ? 0 : nil
+                    // Most steps reach neither the deadline nor the target: this loop takes those without
+                    // looking at either answer, and hands the first step that reaches one (the same draw) on.
+                    var pending: (rate: Double, length: Double)?
+                    if passage == nil {
+                        while day < limit {
+                            let bits = generator.next()
+                            let block = BlockDraws.draw(bits, columns: columns)
+                            let rate = block.rate * jitter[Int(bits & JitterTable.mask)]
+                            let step = rate * block.length
+                            if day + block.length >= horizon || delivered + step >= remaining {
+                                pending = (rate, block.length)
                                 break
                             }
-                            let bits = generator.next()
-                            let index = picker.pick(bits)
-                            let rate = rates[index] * jitter[Int(bits & JitterTable.mask)]
-                            let length = lengths[index]
-                            if totalAtDeadline == nil, day + length >= horizon {
-                                totalAtDeadline = delivered + rate * max(0, horizon - day)
-                            }
-                            if passage == nil, rate > 0, delivered + rate * length >= remaining {
-                                passage = day + ((remaining - delivered) / rate).rounded(.up)
-                            }
-                            delivered += rate * length
-                            day += length
+                            delivered += step
+                            day += block.length
                         }
-                        totals[run] = input.delivered + (totalAtDeadline ?? delivered)
-                        let first = passage ?? .infinity
-                        passages[run] = first
-                        if first <= horizon { onTime += 1 }
                     }
+                    // Walk in blocks to the deadline (and on, until the target if that comes sooner); past
+                    // the deadline only the passage day is still unknown: the run continues at its own
+                    // average pace.
+                    while day < limit && (passage == nil || totalAtDeadline == nil) {
+                        if totalAtDeadline != nil, passage == nil, day > 0 {
+                            let pace = delivered / day
+                            if pace > 0 { passage = day + ((remaining - delivered) / pace).rounded(.up) }
+                            break
+                        }
+                        let rate: Double
+                        let length: Double
+                        if let taken = pending {
+                            (rate, length) = taken
+                            pending = nil
+                        } else {
+                            let bits = generator.next()
+                            let block = BlockDraws.draw(bits, columns: columns)
+                            rate = block.rate * jitter[Int(bits & JitterTable.mask)]
+                            length = block.length
+                        }
+                        if totalAtDeadline == nil, day + length >= horizon {
+                            totalAtDeadline = delivered + rate * max(0, horizon - day)
+                        }
+                        if passage == nil, rate > 0, delivered + rate * length >= remaining {
+                            passage = day + ((remaining - delivered) / rate).rounded(.up)
+                        }
+                        delivered += rate * length
+                        day += length
+                    }
+                    totals[run] = input.delivered + (totalAtDeadline ?? delivered)
+                    let first = passage ?? .infinity
+                    passages[run] = first
+                    if first <= horizon { onTime += 1 }
                 }
             }
         }
@@ -121,6 +143,37 @@ struct AliasTable {
         let column = Int(((bits >> 32) &* UInt64(threshold.count)) >> 32)
         let coin = Double((bits >> 10) & 0x3F_FFFF) * (1.0 / 4_194_304)
         return coin < threshold[column] ? column : alias[column]
+    }
+}
+
+/// The alias table with each column's two outcomes inlined: a draw reads one column — its threshold and
+/// both candidate blocks' rate and length — instead of the threshold, the alias and then two more arrays.
+/// Draws exactly what `AliasTable.pick` draws (tested).
+struct BlockDraws {
+    struct Column {
+        let threshold: Double
+        let rate: Double
+        let length: Double
+        let aliasRate: Double
+        let aliasLength: Double
+    }
+
+    let columns: [Column]
+
+    init(picker: AliasTable, rates: [Double], lengths: [Double]) {
+        columns = picker.threshold.indices.map { column in
+            let alias = picker.alias[column]
+            return Column(
+                threshold: picker.threshold[column], rate: rates[column], length: lengths[column], aliasRate: rates[alias],
+                aliasLength: lengths[alias])
+        }
+    }
+
+    @inline(__always)
+    static func draw(_ bits: UInt64, columns: UnsafeBufferPointer<Column>) -> (rate: Double, length: Double) {
+        let column = columns[Int(((bits >> 32) &* UInt64(columns.count)) >> 32)]
+        let coin = Double((bits >> 10) & 0x3F_FFFF) * (1.0 / 4_194_304)
+        return coin < column.threshold ? (column.rate, column.length) : (column.aliasRate, column.aliasLength)
     }
 }
 

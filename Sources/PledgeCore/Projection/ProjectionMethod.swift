@@ -8,18 +8,27 @@ public struct ProjectionInput: Sendable {
     public let asOf: CalendarDate
     public let settings: ProjectionSettings
 
+    /// The timeline's intervals, worked out once: every method reads them.
+    public let intervals: [Timeline.Interval]
+    /// Y* as a `Double`, for the projections' arithmetic.
+    public let targetValue: Double
+    /// y_n: delivered so far.
+    public let delivered: Double
+    /// R = Y* − y_n (never negative).
+    public let remaining: Double
+
     public init(timeline: Timeline, target: Decimal, deadline: CalendarDate, asOf: CalendarDate, settings: ProjectionSettings = .init()) {
         self.timeline = timeline
         self.target = target
         self.deadline = deadline
         self.asOf = asOf
         self.settings = settings
+        intervals = timeline.intervals
+        targetValue = target.doubleValue
+        delivered = timeline.delivered.doubleValue
+        remaining = max(0, targetValue - delivered)
     }
 
-    /// y_n: delivered so far.
-    public var delivered: Double { timeline.delivered.doubleValue }
-    /// R = Y* − y_n (never negative).
-    public var remaining: Double { max(0, target.doubleValue - delivered) }
     /// H = T − t_n in days, where t_n is the evaluation date (the deadline day itself still counts).
     public var horizon: Int { max(0, asOf.days(until: deadline)) }
     /// Days from the counting start to the evaluation date.

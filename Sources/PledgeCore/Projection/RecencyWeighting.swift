@@ -14,8 +14,8 @@ struct WeightedInterval {
     let flooredRate: Double
 
     static func weigh(_ input: ProjectionInput) -> [WeightedInterval] {
-        let floor = max(input.target.doubleValue * input.settings.zeroIntervalShare, 1e-9)
-        return input.timeline.intervals.map { interval in
+        let floor = max(input.targetValue * input.settings.zeroIntervalShare, 1e-9)
+        return input.intervals.map { interval in
             let midpoint = Double(interval.start.daysSinceEpoch + interval.end.daysSinceEpoch) / 2
             let age = max(0, Double(input.asOf.daysSinceEpoch) - midpoint)
             let weight = Double(interval.days) * pow(2, -age / input.settings.recencyHalfLifeDays)

@@ -26,7 +26,12 @@ enum Statistics {
     static func orderStatistics(of values: inout [Double], ranks: [Int]) -> [Double] {
         var from = 0
         return ranks.map { rank in
-            if rank >= from {
+            if rank == from && rank > 0 {
+                // The rank right after one already selected (the upper neighbour of an interpolated
+                // quantile): everything before `from` is no larger, so it is the least of the rest.
+                moveMinimum(&values, to: from)
+                from = rank + 1
+            } else if rank >= from {
                 select(&values, rank, from: from)
                 from = rank + 1
             }
@@ -34,31 +39,43 @@ enum Statistics {
         }
     }
 
+    /// Swaps the least of `values[position...]` into `position`.
+    static func moveMinimum(_ values: inout [Double], to position: Int) {
+        values.withUnsafeMutableBufferPointer { values in
+            var least = position
+            for index in position..<values.count where values[index] < values[least] { least = index }
+            values.swapAt(position, least)
+        }
+    }
+
     /// Hoare's selection: afterwards `values[k]` holds the k-th smallest of `values[from...]`, with no larger
     /// value before it and no smaller one after it (within `from...`).
     static func select(_ values: inout [Double], _ k: Int, from: Int) {
-        var low = from
-        var high = values.count - 1
-        while low < high {
-            let (a, b, c) = (values[low], values[low + (high - low) / 2], values[high])
-            let pivot = max(min(a, b), min(max(a, b), c))
-            var i = low
-            var j = high
-            while i <= j {
-                while values[i] < pivot { i += 1 }
-                while values[j] > pivot { j -= 1 }
-                if i <= j {
-                    values.swapAt(i, j)
-                    i += 1
-                    j -= 1
+        // On the buffer itself: an array's subscripts and swaps would check bounds and uniqueness each time.
+        values.withUnsafeMutableBufferPointer { values in
+            var low = from
+            var high = values.count - 1
+            while low < high {
+                let (a, b, c) = (values[low], values[low + (high - low) / 2], values[high])
+                let pivot = max(min(a, b), min(max(a, b), c))
+                var i = low
+                var j = high
+                while i <= j {
+                    while values[i] < pivot { i += 1 }
+                    while values[j] > pivot { j -= 1 }
+                    if i <= j {
+                        values.swapAt(i, j)
+                        i += 1
+                        j -= 1
+                    }
                 }
-            }
-            if k <= j {
-                high = j
-            } else if k >= i {
-                low = i
-            } else {
-                return
+                if k <= j {
+                    high = j
+                } else if k >= i {
+                    low = i
+                } else {
+                    return
+                }
             }
         }
     }
