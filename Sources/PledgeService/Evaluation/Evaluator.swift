@@ -61,7 +61,19 @@ public struct Evaluator {
         _ pledges: [Pledge], asOf: CalendarDate, assessor: Assessor, on connection: Connection,
         _ body: ([(Pledge, Timeline, Assessment)]) throws -> Void
     ) throws {
-        var previous: BackgroundTask<[(Pledge, Timeline, Assessment)]>?
+        try assessInBatches(pledges, asOf: asOf, assessor: assessor, on: connection, prepare: { _, _ in () }) { evaluated in
+            try body(evaluated.map { ($0.0, $0.1, $0.2) })
+        }
+    }
+
+    /// As above, and `prepare` turns each assessment into what `body` will store, on the assessing cores
+    /// rather than on the connection's thread.
+    static func assessInBatches<Prepared: Sendable>(
+        _ pledges: [Pledge], asOf: CalendarDate, assessor: Assessor, on connection: Connection,
+        prepare: @escaping @Sendable (Pledge, Assessment) -> Prepared,
+        _ body: ([(Pledge, Timeline, Assessment, Prepared)]) throws -> Void
+    ) throws {
+        var previous: BackgroundTask<[(Pledge, Timeline, Assessment, Prepared)]>?
         // Whatever happens, no assessment is left running when this returns or throws.
         defer { _ = try? previous?.value() }
         for start in stride(from: 0, to: pledges.count, by: batchSize) {
@@ -70,7 +82,7 @@ public struct Evaluator {
             let inputs = batch.map { pledge in
                 (pledge, timelines[pledge.publicID] ?? Timeline(countsFrom: pledge.countsFrom, asOf: asOf, dailyChanges: []))
             }
-            let next = BackgroundTask { assessConcurrently(inputs, assessor: assessor, asOf: asOf) }
+            let next = BackgroundTask { assessConcurrently(inputs, assessor: assessor, asOf: asOf, prepare: prepare) }
             if let earlier = previous {
                 do { try body(try earlier.value()) } catch {
                     _ = try? next.value()
@@ -86,14 +98,22 @@ public struct Evaluator {
     static func assessConcurrently(
         _ inputs: [(Pledge, Timeline)], assessor: Assessor, asOf: CalendarDate
     ) -> [(Pledge, Timeline, Assessment)] {
-        let results = Mutex([Assessment?](repeating: nil, count: inputs.count))
+        assessConcurrently(inputs, assessor: assessor, asOf: asOf, prepare: { _, _ in () }).map { ($0.0, $0.1, $0.2) }
+    }
+
+    static func assessConcurrently<Prepared: Sendable>(
+        _ inputs: [(Pledge, Timeline)], assessor: Assessor, asOf: CalendarDate,
+        prepare: @Sendable (Pledge, Assessment) -> Prepared
+    ) -> [(Pledge, Timeline, Assessment, Prepared)] {
+        let results = Mutex([(Assessment, Prepared)?](repeating: nil, count: inputs.count))
         DispatchQueue.concurrentPerform(iterations: inputs.count) { index in
             let assessment = assessor.assess(pledge: inputs[index].0, timeline: inputs[index].1, asOf: asOf)
-            results.withLock { $0[index] = assessment }
+            let prepared = prepare(inputs[index].0, assessment)
+            results.withLock { $0[index] = (assessment, prepared) }
         }
         let assessments = results.withLock { $0 }
         return inputs.indices.compactMap { index in
-            assessments[index].map { (inputs[index].0, inputs[index].1, $0) }
+            assessments[index].map { (inputs[index].0, inputs[index].1, $0.0, $0.1) }
         }
     }
 
@@ -107,18 +127,21 @@ public struct Evaluator {
         let assessor = Assessor(policy: policy)
         var kept: [Assessment] = []
         var changes: [EvaluationReport.Change] = []
+        let rowIDs = try AssessmentRepository(tx).pledgeRowIDs()
         // A batch at a time: its timelines, assessments and alert work are dropped before the next one, so
         // memory does not grow with the ledger.
-        try Self.assessInBatches(pledges, asOf: asOf, assessor: assessor, on: tx) { evaluated in
+        try Self.assessInBatches(
+            pledges, asOf: asOf, assessor: assessor, on: tx,
+            prepare: { pledge, assessment in AssessmentRepository.Record(assessment, scale: pledge.unit.scale, runID: runID) }
+        ) { evaluated in
             let assessments = evaluated.map { $0.2 }
-            let scales = Dictionary(evaluated.map { ($0.0.publicID, $0.0.unit.scale) }, uniquingKeysWith: { first, _ in first })
-            try AssessmentRepository(tx).append(assessments, scales: scales, runID: runID)
+            try AssessmentRepository(tx).append(evaluated.map { $0.3 }, pledgeRowIDs: rowIDs)
             if keepAssessments { kept += assessments }
             for a in assessments where previous[a.pledgeID] != a.status {
                 changes.append(.status(pledgeID: a.pledgeID, from: previous[a.pledgeID], to: a.status, reason: a.statusReason))
             }
             var writes = AlertWrites()
-            for (pledge, _, assessment) in evaluated {
+            for (pledge, _, assessment, _) in evaluated {
                 step(pledge: pledge, assessment: assessment, stored: stored, silences: silences[pledge.publicID] ?? [], into: &writes)
             }
             // Written a batch at a time: states first (the history refers to them), then the history.

@@ -8,9 +8,41 @@ public struct AssessmentRepository {
 
     public init(_ connection: Connection) { self.connection = connection }
 
+    /// One assessment as its COPY line carries it, but for the pledge's row id. Building one costs three
+    /// JSON encodings, so an evaluation prepares them on the cores that assess, not on the connection's thread.
+    public struct Record: Sendable {
+        let pledgeID: String
+        let fields: [String?]
+
+        public init(_ a: Assessment, scale: Int, runID: UUID) {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            func json<T: Encodable>(_ value: T) -> String {
+                (try? String(decoding: encoder.encode(value), as: UTF8.self)) ?? "null"
+            }
+            pledgeID = a.pledgeID
+            fields = [
+                runID.uuidString.lowercased(), a.asOf.description, a.status.rawValue, a.statusReason,
+                a.target.description, a.deadline.description, a.delivered.description, a.remaining.description,
+                String(a.daysLeft), a.requiredRate.map(AssessmentRepository.number), AssessmentRepository.number(a.observedRate),
+                a.paceRatio.map(AssessmentRepository.number), AssessmentRepository.number(a.projectedTotal.p10),
+                AssessmentRepository.number(a.projectedTotal.p50), AssessmentRepository.number(a.projectedTotal.p90),
+                AssessmentRepository.number(a.shortfall), a.probabilityOnTime.map(AssessmentRepository.number),
+                a.completion.p10?.description, a.completion.p50?.description, a.completion.p90?.description, a.method,
+                json(a.alternatives), String(a.observations), String(a.spanDays), a.grade.rawValue, json(a.gradeReasons),
+                json(AssessmentSummary(a, scale: scale)),
+            ]
+        }
+    }
+
     /// Appends one evaluation's assessments.
     public func append(_ assessments: [Assessment], scales: [String: Int], runID: UUID) throws {
-        let ids = try pledgeRowIDs()
+        try append(assessments.map { Record($0, scale: scales[$0.pledgeID] ?? 0, runID: runID) }, pledgeRowIDs: try pledgeRowIDs())
+    }
+
+    /// Appends prepared assessments; `pledgeRowIDs` maps public ids to row ids (`pledgeRowIDs()`, read once
+    /// per evaluation).
+    public func append(_ records: [Record], pledgeRowIDs ids: [String: Int]) throws {
         try connection.copyIn(
             """
             COPY assessment (pledge_id, run_id, as_of, status, status_reason, target, deadline, delivered, remaining,
@@ -20,18 +52,9 @@ public struct AssessmentRepository {
             FROM STDIN
             """
         ) { writer in
-            for a in assessments {
-                guard let id = ids[a.pledgeID] else { continue }
-                try writer.write([
-                    String(id), runID.uuidString.lowercased(), a.asOf.description, a.status.rawValue, a.statusReason,
-                    a.target.description, a.deadline.description, a.delivered.description, a.remaining.description,
-                    String(a.daysLeft), a.requiredRate.map(Self.number), Self.number(a.observedRate), a.paceRatio.map(Self.number),
-                    Self.number(a.projectedTotal.p10), Self.number(a.projectedTotal.p50), Self.number(a.projectedTotal.p90),
-                    Self.number(a.shortfall), a.probabilityOnTime.map(Self.number), a.completion.p10?.description,
-                    a.completion.p50?.description, a.completion.p90?.description, a.method, Self.json(a.alternatives),
-                    String(a.observations), String(a.spanDays), a.grade.rawValue, Self.json(a.gradeReasons),
-                    Self.json(AssessmentSummary(a, scale: scales[a.pledgeID] ?? 0)),
-                ])
+            for record in records {
+                guard let id = ids[record.pledgeID] else { continue }
+                try writer.write([String(id)] + record.fields)
             }
         }
     }
@@ -91,7 +114,8 @@ public struct AssessmentRepository {
         return statuses
     }
 
-    private func pledgeRowIDs() throws -> [String: Int] {
+    /// Every pledge's row id by public id.
+    public func pledgeRowIDs() throws -> [String: Int] {
         var ids: [String: Int] = [:]
         for row in try connection.query("SELECT public_id, id FROM pledge") {
             let (publicID, id) = try row.decode((String, Int).self)
