@@ -48,8 +48,15 @@ enum Statistics {
         }
     }
 
-    /// Hoare's selection: afterwards `values[k]` holds the k-th smallest of `values[from...]`, with no larger
+    /// Quickselect: afterwards `values[k]` holds the k-th smallest of `values[from...]`, with no larger
     /// value before it and no smaller one after it (within `from...`).
+    ///
+    /// Each pass splits the range at a median-of-three pivot into "less than the pivot" and the rest with a
+    /// branchless Lomuto partition: a compare and a conditional increment per value, where Hoare's
+    /// partition mispredicts a branch about every other value on random samples (four times slower on
+    /// 2,000 to 4,000 of them). When nothing is less than the pivot — it is the range's least value, as when
+    /// many samples are equal — a second pass moves the values equal to it to the front, so equal values
+    /// cannot make a pass useless.
     static func select(_ values: inout [Double], _ k: Int, from: Int) {
         // On the buffer itself: an array's subscripts and swaps would check bounds and uniqueness each time.
         values.withUnsafeMutableBufferPointer { values in
@@ -58,24 +65,80 @@ enum Statistics {
             while low < high {
                 let (a, b, c) = (values[low], values[low + (high - low) / 2], values[high])
                 let pivot = max(min(a, b), min(max(a, b), c))
-                var i = low
-                var j = high
-                while i <= j {
-                    while values[i] < pivot { i += 1 }
-                    while values[j] > pivot { j -= 1 }
-                    if i <= j {
-                        values.swapAt(i, j)
-                        i += 1
-                        j -= 1
-                    }
-                }
-                if k <= j {
-                    high = j
-                } else if k >= i {
-                    low = i
+                let less = partitionLess(values, low, high, than: pivot)
+                if k < less {
+                    high = less - 1
+                } else if less > low {
+                    low = less
                 } else {
-                    return
+                    let equal = partitionNotGreater(values, low, high, than: pivot)
+                    // Only a NaN pivot leaves nothing on either side; Hoare's partition copes with it.
+                    guard equal > low else { return hoareSelect(values, k, low: low, high: high) }
+                    if k < equal { return }
+                    low = equal
                 }
+            }
+        }
+    }
+
+    /// Moves the values of `low...high` that are less than `pivot` to its front; returns how far they reach.
+    @inline(__always)
+    private static func partitionLess(_ values: UnsafeMutableBufferPointer<Double>, _ low: Int, _ high: Int, than pivot: Double) -> Int {
+        var store = low
+        var index = low
+        while index <= high {
+            let value = values[index]
+            let left = value < pivot
+            values[index] = values[store]
+            values[store] = value
+            store &+= left ? 1 : 0
+            index &+= 1
+        }
+        return store
+    }
+
+    /// As `partitionLess`, for the values not greater than `pivot`.
+    @inline(__always)
+    private static func partitionNotGreater(
+        _ values: UnsafeMutableBufferPointer<Double>, _ low: Int, _ high: Int, than pivot: Double
+    ) -> Int {
+        var store = low
+        var index = low
+        while index <= high {
+            let value = values[index]
+            let left = value <= pivot
+            values[index] = values[store]
+            values[store] = value
+            store &+= left ? 1 : 0
+            index &+= 1
+        }
+        return store
+    }
+
+    /// Hoare's selection, for a range the partitions above cannot split (its pivot is NaN).
+    private static func hoareSelect(_ values: UnsafeMutableBufferPointer<Double>, _ k: Int, low: Int, high: Int) {
+        var low = low
+        var high = high
+        while low < high {
+            let (a, b, c) = (values[low], values[low + (high - low) / 2], values[high])
+            let pivot = max(min(a, b), min(max(a, b), c))
+            var i = low
+            var j = high
+            while i <= j {
+                while i <= high && values[i] < pivot { i += 1 }
+                while j >= low && values[j] > pivot { j -= 1 }
+                if i <= j {
+                    values.swapAt(i, j)
+                    i += 1
+                    j -= 1
+                }
+            }
+            if k <= j {
+                high = j
+            } else if k >= i {
+                low = i
+            } else {
+                return
             }
         }
     }

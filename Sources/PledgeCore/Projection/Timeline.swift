@@ -50,12 +50,16 @@ public struct Timeline: Sendable, Equatable, Codable {
     /// Reported points (the anchor excluded).
     public var observations: [Point] { points.filter { !$0.assumed } }
 
-    /// Intervals between consecutive points, anchor included.
+    /// Intervals between consecutive points, anchor included. The increments are differences of the
+    /// cumulative totals as `Double`s (for the projections): one conversion per point rather than a
+    /// `Decimal` subtraction per interval, exact for whole quantities up to 2^53.
     public var intervals: [Interval] {
-        zip(points, points.dropFirst()).compactMap { start, end in
+        let totals = points.map { $0.cumulative.doubleValue }
+        return points.indices.dropFirst().compactMap { index in
+            let (start, end) = (points[index - 1], points[index])
             let days = start.date.days(until: end.date)
             guard days > 0 else { return nil }
-            return Interval(start: start.date, end: end.date, days: days, increment: (end.cumulative - start.cumulative).doubleValue)
+            return Interval(start: start.date, end: end.date, days: days, increment: totals[index] - totals[index - 1])
         }
     }
 

@@ -123,7 +123,7 @@ public struct DashboardService {
                     let unassessed = batch.filter { summaries[$0.publicID] == nil }.map { pledge in
                         (pledge, timelines[pledge.publicID] ?? Timeline(countsFrom: pledge.countsFrom, asOf: asOf, dailyChanges: []))
                     }
-                    for (pledge, _, assessment) in Evaluator.assessConcurrently(unassessed, assessor: assessor, asOf: asOf) {
+                    for (pledge, _, assessment) in try Evaluator.assessConcurrently(unassessed, assessor: assessor, asOf: asOf) {
                         summaries[pledge.publicID] = AssessmentSummary(assessment, scale: pledge.unit.scale)
                     }
                     let assessed = summaries

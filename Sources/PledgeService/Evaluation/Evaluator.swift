@@ -78,11 +78,15 @@ public struct Evaluator {
         defer { _ = try? previous?.value() }
         for start in stride(from: 0, to: pledges.count, by: batchSize) {
             let batch = Array(pledges[start..<min(start + batchSize, pledges.count)])
-            let timelines = try TimelineRepository(connection).timelines(for: batch, asOf: asOf)
-            let inputs = batch.map { pledge in
-                (pledge, timelines[pledge.publicID] ?? Timeline(countsFrom: pledge.countsFrom, asOf: asOf, dailyChanges: []))
+            // Read here; parsed, assessed and prepared on the other cores while `body` stores the last batch.
+            let timelines = try TimelineRepository(connection).fetch(for: batch, asOf: asOf)
+            let next = BackgroundTask {
+                try inParallel(batch.count) { index in
+                    let (pledge, timeline) = (batch[index], try timelines.timeline(for: batch[index]))
+                    let assessment = assessor.assess(pledge: pledge, timeline: timeline, asOf: asOf)
+                    return (pledge, timeline, assessment, prepare(pledge, assessment))
+                }
             }
-            let next = BackgroundTask { assessConcurrently(inputs, assessor: assessor, asOf: asOf, prepare: prepare) }
             if let earlier = previous {
                 do { try body(try earlier.value()) } catch {
                     _ = try? next.value()
@@ -97,24 +101,20 @@ public struct Evaluator {
     /// Assessments are pure and independent: spread them over the cores, keep the input order.
     static func assessConcurrently(
         _ inputs: [(Pledge, Timeline)], assessor: Assessor, asOf: CalendarDate
-    ) -> [(Pledge, Timeline, Assessment)] {
-        assessConcurrently(inputs, assessor: assessor, asOf: asOf, prepare: { _, _ in () }).map { ($0.0, $0.1, $0.2) }
+    ) throws -> [(Pledge, Timeline, Assessment)] {
+        try inParallel(inputs.count) { index in
+            (inputs[index].0, inputs[index].1, assessor.assess(pledge: inputs[index].0, timeline: inputs[index].1, asOf: asOf))
+        }
     }
 
-    static func assessConcurrently<Prepared: Sendable>(
-        _ inputs: [(Pledge, Timeline)], assessor: Assessor, asOf: CalendarDate,
-        prepare: @Sendable (Pledge, Assessment) -> Prepared
-    ) -> [(Pledge, Timeline, Assessment, Prepared)] {
-        let results = Mutex([(Assessment, Prepared)?](repeating: nil, count: inputs.count))
-        DispatchQueue.concurrentPerform(iterations: inputs.count) { index in
-            let assessment = assessor.assess(pledge: inputs[index].0, timeline: inputs[index].1, asOf: asOf)
-            let prepared = prepare(inputs[index].0, assessment)
-            results.withLock { $0[index] = (assessment, prepared) }
+    /// `work(0..<count)` spread over the cores, the results in index order; the first error is rethrown.
+    static func inParallel<T: Sendable>(_ count: Int, _ work: @Sendable (Int) throws -> T) throws -> [T] {
+        let results = Mutex([Result<T, any Error>?](repeating: nil, count: count))
+        DispatchQueue.concurrentPerform(iterations: count) { index in
+            let outcome = Result { try work(index) }
+            results.withLock { $0[index] = outcome }
         }
-        let assessments = results.withLock { $0 }
-        return inputs.indices.compactMap { index in
-            assessments[index].map { (inputs[index].0, inputs[index].1, $0.0, $0.1) }
-        }
+        return try results.withLock { $0 }.map { try $0!.get() }
     }
 
     private func evaluate(on tx: Connection, asOf: CalendarDate, runID: UUID) throws -> (assessments: [Assessment], changes: [EvaluationReport.Change], count: Int) {

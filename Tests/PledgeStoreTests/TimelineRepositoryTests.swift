@@ -1,0 +1,64 @@
+import Foundation
+import PledgeCore
+import PledgeStore
+import Postgres
+import Testing
+import TestSupport
+
+/// Timelines come from the server as two arrays per pledge (days, net changes) and are parsed off the
+/// connection's thread: they must be the ledger's entries summed per day, corrections included.
+@Suite("timelines read from the ledger")
+struct TimelineRepositoryTests {
+    static let today = CalendarDate(iso: "2026-11-25")!
+
+    @Test("a timeline is the ledger's net change per day: same-day entries summed, corrections and cents kept, later days left out")
+    func perDayNetChanges() throws {
+        try ScratchDatabase.with { database in
+            let connection = try database.connect()
+            let pledges = PledgeRepository(connection)
+            for (id, unit, counts) in [("eu-1m-rounds", "rounds", "2023-03-20"), ("de-8bn-2024", "EUR", "2024-01-01"), ("nl-empty", "rounds", "2024-01-01")] {
+                try pledges.add(
+                    try NewPledge(
+                        publicID: id, donor: "Donor", recipient: "Ukraine", title: id, category: "military", unit: unit,
+                        target: "1000000", announced: counts, countsFrom: nil, deadline: "2025-12-31", status: "committed",
+                        source: "", notes: ""),
+                    by: "test")
+            }
+            let ledger = DeliveryLedger(connection)
+            func record(_ pledge: String, _ date: String, _ quantity: String) throws -> Int {
+                try ledger.record(
+                    try NewDelivery(
+                        pledgeID: pledge, date: date, quantity: quantity, currency: nil, contributor: nil, source: "", note: "",
+                        idempotencyKey: nil),
+                    by: "test", today: Self.today
+                ).entryID
+            }
+            _ = try record("eu-1m-rounds", "2023-03-20", "1000")
+            let wrong = try record("eu-1m-rounds", "2023-05-02", "5000")
+            _ = try record("eu-1m-rounds", "2023-05-02", "2500")
+            _ = try ledger.correct(entryID: wrong, quantity: "500", reason: "typo", by: "test")
+            _ = try record("eu-1m-rounds", "2023-11-14", "300000")
+            _ = try record("de-8bn-2024", "2024-02-01", "1250000.55")
+            _ = try record("de-8bn-2024", "2024-02-01", "0.45")
+            _ = try record("de-8bn-2024", "2024-03-15", "99.99")
+
+            let asOf = CalendarDate(iso: "2023-12-31")!
+            let all = try pledges.list()
+            let read = try TimelineRepository(connection).timelines(for: all, asOf: asOf)
+            #expect(Set(read.keys) == ["eu-1m-rounds", "de-8bn-2024", "nl-empty"])
+            for pledge in all {
+                // The reference: the ledger's own entries, summed per day in Swift.
+                var perDay: [CalendarDate: Decimal] = [:]
+                for entry in try ledger.entries(pledgeID: pledge.publicID, asOf: asOf) { perDay[entry.date, default: 0] += entry.quantity }
+                let expected = Timeline(countsFrom: pledge.countsFrom, asOf: asOf, dailyChanges: perDay.map { ($0.key, $0.value) })
+                #expect(read[pledge.publicID] == expected, "\(pledge.publicID)")
+            }
+            #expect(read["eu-1m-rounds"]?.delivered == Decimal(304_000), "1,000 + (5,000 + 2,500, the 5,000 corrected to 500) + 300,000")
+            #expect(read["eu-1m-rounds"]?.points.map(\.date.description) == ["2023-03-19", "2023-03-20", "2023-05-02", "2023-11-14"])
+            #expect(read["nl-empty"]?.points.count == 1, "an anchor and nothing else")
+            let later = try TimelineRepository(connection).timelines(for: all, asOf: CalendarDate(iso: "2024-12-31")!)
+            #expect(later["de-8bn-2024"]?.delivered == Decimal(string: "1250100.99"))
+            #expect(later["de-8bn-2024"]?.points.count == 3)
+        }
+    }
+}
