@@ -70,6 +70,17 @@ struct SamplingTests {
         }
     }
 
+    @Test("a NaN among the samples (whose order is undefined) ends the selection all the same, every value kept")
+    func notANumber() {
+        for values in [[Double.nan, 1, .nan, 2, 3], [2, .nan, .nan], [.nan, .nan, .nan, .nan], [5, 4, .nan, 3, 2, 1, .nan, 0]] {
+            var scratch = values
+            let found = Statistics.orderStatistics(of: &scratch, ranks: Array(values.indices))
+            #expect(found.count == values.count)
+            #expect(scratch.filter(\.isNaN).count == values.filter(\.isNaN).count)
+            #expect(scratch.filter { !$0.isNaN }.sorted() == values.filter { !$0.isNaN }.sorted())
+        }
+    }
+
     @Test("adjacent ranks (an interpolated quantile's two neighbours) are the sorted values at those ranks")
     func adjacentRanks() async {
         await propertyCheck(input: Self.values, Gen.int(in: 0...299).array(of: 1...3)) { values, picks in
