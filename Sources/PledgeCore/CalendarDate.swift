@@ -17,7 +17,13 @@ public struct CalendarDate: Sendable, Hashable, Comparable, Codable, CustomStrin
 
     /// Strict `YYYY-MM-DD`.
     public init?(iso text: String) {
-        let bytes = Array(text.utf8)
+        var text = text
+        guard let date = text.withUTF8({ CalendarDate(isoUTF8: $0) }) else { return nil }
+        self = date
+    }
+
+    /// Strict `YYYY-MM-DD`, from its UTF-8 bytes (a date inside a longer text, such as an array's).
+    public init?(isoUTF8 bytes: UnsafeBufferPointer<UInt8>) {
         guard bytes.count == 10, bytes[4] == 45, bytes[7] == 45 else { return nil }
         func number(_ range: Range<Int>) -> Int? {
             var value = 0

@@ -83,13 +83,25 @@ extension Decimal {
     /// The common case of numeric text — an optional minus, at most 18 digits, an optional point — read
     /// without the general parser (the ledger's sums and timelines decode thousands of these).
     static func plain(_ text: String) -> Decimal? {
+        var text = text
+        return text.withUTF8 { plain(utf8: $0) }
+    }
+
+    /// Numeric text from its UTF-8 bytes (an element of an array's text, say): the common case read
+    /// directly, anything else (an exponent, more digits, `NaN`) by the general parser.
+    public init?(postgresUTF8 bytes: UnsafeBufferPointer<UInt8>) {
+        guard let value = Self.plain(utf8: bytes) ?? Decimal(postgresText: String(decoding: bytes, as: UTF8.self)) else { return nil }
+        self = value
+    }
+
+    static func plain(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Decimal? {
         var mantissa: UInt64 = 0
         var digits = 0
         var fraction = 0
         var point = false
         var negative = false
         var first = true
-        for byte in text.utf8 {
+        for byte in bytes {
             defer { first = false }
             switch byte {
             case UInt8(ascii: "0")...UInt8(ascii: "9"):

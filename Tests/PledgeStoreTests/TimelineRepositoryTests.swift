@@ -1,9 +1,10 @@
 import Foundation
 import PledgeCore
-import PledgeStore
 import Postgres
 import Testing
 import TestSupport
+
+@testable import PledgeStore
 
 /// Timelines come from the server as two arrays per pledge (days, net changes) and are parsed off the
 /// connection's thread: they must be the ledger's entries summed per day, corrections included.
@@ -60,5 +61,25 @@ struct TimelineRepositoryTests {
             #expect(later["de-8bn-2024"]?.delivered == Decimal(string: "1250100.99"))
             #expect(later["de-8bn-2024"]?.points.count == 3)
         }
+    }
+}
+
+/// The arrays' text, element by element.
+@Suite("timeline arrays")
+struct TimelineArrayTests {
+    static func elements(_ text: String) throws -> [String] {
+        var found: [String] = []
+        try TimelineBatch.forEachElement(of: text) { found.append(String(decoding: $0, as: UTF8.self)) }
+        return found
+    }
+
+    @Test("elements are what lies between the braces and commas; an empty one is handed over, to be refused")
+    func elements() throws {
+        #expect(try Self.elements("{}") == [])
+        #expect(try Self.elements("{2024-01-05}") == ["2024-01-05"])
+        #expect(try Self.elements("{12,-4.5,0.01}") == ["12", "-4.5", "0.01"])
+        #expect(try Self.elements("{1,,2}") == ["1", "", "2"])
+        #expect(throws: PostgresError.self) { try Self.elements("12,4") }
+        #expect(throws: PostgresError.self) { try Self.elements("") }
     }
 }

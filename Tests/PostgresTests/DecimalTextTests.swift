@@ -21,6 +21,10 @@ struct DecimalTextTests {
             #expect(fast == slow, "\(text)")
             #expect(fast?.description == slow?.description, "\(text)")
             #expect(Decimal(postgresText: text) == slow)
+            // The same text inside a longer one (an array's element) reads the same.
+            var array = "{" + text + ",7}"
+            let element = array.withUTF8 { Decimal(postgresUTF8: UnsafeBufferPointer(rebasing: $0[1..<($0.count - 3)])) }
+            #expect(element == slow, "\(text)")
         }
     }
 
@@ -35,5 +39,9 @@ struct DecimalTextTests {
         #expect(Decimal.plain("1.2.3") == nil)
         #expect(Decimal(postgresText: "123456789012345678901234.5678")?.description == "123456789012345678901234.5678")
         #expect(Decimal.plain("-0") == 0)
+        var long = "123456789012345678901234.5678"
+        #expect(long.withUTF8 { Decimal(postgresUTF8: $0) }?.description == "123456789012345678901234.5678")
+        var nonsense = "abc"
+        #expect(nonsense.withUTF8 { Decimal(postgresUTF8: $0) } == nil)
     }
 }

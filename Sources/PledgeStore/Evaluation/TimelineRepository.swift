@@ -66,28 +66,44 @@ public struct TimelineBatch: Sendable {
         guard let arrays = arrays[pledge.publicID] else {
             return Timeline(countsFrom: pledge.countsFrom, asOf: asOf, dailyChanges: [])
         }
-        let days = Self.elements(arrays.days)
-        let changes = Self.elements(arrays.changes)
-        guard days.count == changes.count else {
-            throw PostgresError(
-                code: .decoding, message: "the timeline of \(pledge.publicID) has \(days.count) days but \(changes.count) changes")
+        func invalid(_ what: String, _ element: UnsafeBufferPointer<UInt8>) -> PostgresError {
+            PostgresError(
+                code: .decoding,
+                message: "the timeline of \(pledge.publicID) has the \(what) \"\(String(decoding: element, as: UTF8.self))\"")
+        }
+        var days: [CalendarDate] = []
+        try Self.forEachElement(of: arrays.days) { element in
+            guard let day = CalendarDate(isoUTF8: element) else { throw invalid("day", element) }
+            days.append(day)
         }
         var daily: [(date: CalendarDate, change: Decimal)] = []
         daily.reserveCapacity(days.count)
-        for (day, change) in zip(days, changes) {
-            guard let date = CalendarDate(iso: String(day)) else {
-                throw PostgresError(code: .decoding, message: "the timeline of \(pledge.publicID) has the day \"\(day)\", expected YYYY-MM-DD")
-            }
-            guard let amount = Decimal(postgresText: String(change)) else {
-                throw PostgresError(code: .decoding, message: "the timeline of \(pledge.publicID) has the change \"\(change)\", expected a number")
-            }
-            daily.append((date, amount))
+        try Self.forEachElement(of: arrays.changes) { element in
+            guard daily.count < days.count, let change = Decimal(postgresUTF8: element) else { throw invalid("change", element) }
+            daily.append((days[daily.count], change))
+        }
+        guard daily.count == days.count else {
+            throw PostgresError(
+                code: .decoding, message: "the timeline of \(pledge.publicID) has \(days.count) days but \(daily.count) changes")
         }
         return Timeline(countsFrom: pledge.countsFrom, asOf: asOf, dailyChanges: daily)
     }
 
-    /// The elements of a one-dimensional array of dates or numbers in text form (neither ever quoted).
-    static func elements(_ text: String) -> [Substring] {
-        text.dropFirst().dropLast().split(separator: ",")
+    /// Hands over each element of a one-dimensional array of dates or numbers in text form, `{a,b,c}`
+    /// (neither is ever quoted), as its UTF-8 bytes.
+    static func forEachElement(of text: String, _ body: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
+        var text = text
+        try text.withUTF8 { bytes in
+            guard bytes.count >= 2, bytes.first == UInt8(ascii: "{"), bytes.last == UInt8(ascii: "}") else {
+                throw PostgresError(code: .decoding, message: "expected an array's text, got \"\(String(decoding: bytes, as: UTF8.self))\"")
+            }
+            var start = 1
+            for index in 1..<bytes.count where bytes[index] == UInt8(ascii: ",") || index == bytes.count - 1 {
+                if index > start || bytes[index] == UInt8(ascii: ",") {
+                    try body(UnsafeBufferPointer(rebasing: bytes[start..<index]))
+                }
+                start = index + 1
+            }
+        }
     }
 }
