@@ -97,7 +97,8 @@ enum Statistics {
         return store
     }
 
-    /// As `partitionLess`, for the values not greater than `pivot`.
+    /// As `partitionLess`, for the values not greater than `pivot`. Written out rather than sharing a
+    /// comparison closure with it: passed as a closure, the comparison was not compiled branch-free.
     @inline(__always)
     private static func partitionNotGreater(
         _ values: UnsafeMutableBufferPointer<Double>, _ low: Int, _ high: Int, than pivot: Double
