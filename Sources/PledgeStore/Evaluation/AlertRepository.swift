@@ -73,10 +73,15 @@ public struct AlertRepository {
     /// The fingerprints of the open alerts of some pledges, by pledge, each pledge's ordered by rule.
     public func openFingerprints(pledgeIDs: [String]) throws -> [String: [String]] {
         var result: [String: [String]] = [:]
+        // One probe of the alert_pledge index per pledge (see AssessmentRepository.summaries for why the
+        // subquery, and OFFSET 0).
         for row in try connection.query(
             """
-            SELECT p.public_id, a.fingerprint FROM alert a JOIN pledge p ON p.id = a.pledge_id
-            WHERE a.state IN ('pending', 'firing') AND p.public_id = ANY (string_to_array(\(pledgeIDs.joined(separator: ",")), ','))
+            SELECT p.public_id, a.fingerprint FROM pledge p
+            CROSS JOIN LATERAL (
+                SELECT fingerprint, rule FROM alert WHERE pledge_id = p.id AND state IN ('pending', 'firing') OFFSET 0
+            ) a
+            WHERE p.public_id = ANY (string_to_array(\(pledgeIDs.joined(separator: ",")), ','))
             ORDER BY p.public_id COLLATE "C", a.rule COLLATE "C"
             """)
         {

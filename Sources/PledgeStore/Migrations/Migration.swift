@@ -22,5 +22,7 @@ public struct Migration: Sendable, Equatable {
         Migration(
             name: "0004_timeline_covering_index.sql",
             sql: String(decoding: PackageResources._004_timeline_covering_index_sql, as: UTF8.self)),
+        Migration(
+            name: "0005_alert_pledge_index.sql", sql: String(decoding: PackageResources._005_alert_pledge_index_sql, as: UTF8.self)),
     ]
 }
