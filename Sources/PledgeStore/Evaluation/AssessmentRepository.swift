@@ -15,11 +15,8 @@ public struct AssessmentRepository {
         let fields: [String?]
 
         public init(_ a: Assessment, scale: Int, runID: UUID) {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            func json<T: Encodable>(_ value: T) -> String {
-                (try? String(decoding: encoder.encode(value), as: UTF8.self)) ?? "null"
-            }
+            let encoder = AssessmentRepository.jsonEncoder()
+            func json<T: Encodable>(_ value: T) -> String { AssessmentRepository.json(value, encoder: encoder) }
             pledgeID = a.pledgeID
             fields = [
                 runID.uuidString.lowercased(), a.asOf.description, a.status.rawValue, a.statusReason,
@@ -35,13 +32,8 @@ public struct AssessmentRepository {
         }
     }
 
-    /// Appends one evaluation's assessments.
-    public func append(_ assessments: [Assessment], scales: [String: Int], runID: UUID) throws {
-        try append(assessments.map { Record($0, scale: scales[$0.pledgeID] ?? 0, runID: runID) }, pledgeRowIDs: try pledgeRowIDs())
-    }
-
-    /// Appends prepared assessments; `pledgeRowIDs` maps public ids to row ids (`pledgeRowIDs()`, read once
-    /// per evaluation).
+    /// Appends one evaluation's assessments, prepared as records; `pledgeRowIDs` maps public ids to row
+    /// ids (`pledgeRowIDs()`, read once per evaluation).
     public func append(_ records: [Record], pledgeRowIDs ids: [String: Int]) throws {
         try connection.copyIn(
             """
@@ -134,9 +126,14 @@ public struct AssessmentRepository {
         value.isFinite ? "\(value)" : (value > 0 ? "Infinity" : "-Infinity")
     }
 
-    static func json<T: Encodable>(_ value: T) -> String {
+    /// JSON for a jsonb parameter or column, keys sorted (so equal values give equal text).
+    static func json<T: Encodable>(_ value: T, encoder: JSONEncoder = jsonEncoder()) -> String {
+        (try? String(decoding: encoder.encode(value), as: UTF8.self)) ?? "null"
+    }
+
+    static func jsonEncoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        return (try? String(decoding: encoder.encode(value), as: UTF8.self)) ?? "null"
+        return encoder
     }
 }

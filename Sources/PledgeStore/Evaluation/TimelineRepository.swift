@@ -48,8 +48,8 @@ public struct TimelineRepository {
     }
 }
 
-/// A batch of timelines as the server sent them, turned into `Timeline`s one pledge at a time — on any
-/// thread: evaluate and export parse them on the cores that assess and encode, not on the connection's.
+/// A batch of timelines as the server sent them, turned into `Timeline`s one pledge at a time, on any
+/// thread: evaluate parses them on the cores that assess, not on the connection's.
 public struct TimelineBatch: Sendable {
     struct Arrays: Sendable {
         /// `{2023-03-20,2023-11-14}`: the days with ledger activity.
