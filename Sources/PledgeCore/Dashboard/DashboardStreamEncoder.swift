@@ -32,7 +32,7 @@ public struct DashboardStreamEncoder {
 
     /// Some alerts, with the separator before them, indented as inside the document.
     public mutating func alerts(_ batch: [DashboardDocument.AlertEntry]) throws -> Data {
-        try items(batch, count: &alertCount)
+        try Self.items(batch, count: &alertCount, capacity: batch.count * 1_000) { try $0.write($1) }
     }
 
     /// The end of the alert list, the fields between the lists, and the `[` that opens `pledges`.
@@ -43,50 +43,23 @@ public struct DashboardStreamEncoder {
     }
 
     /// Some entries, with the separator before them, indented as inside the document.
-    ///
-    /// The timelines are most of an entry's bytes (a point per day with ledger activity) and have a fixed
-    /// shape, so they are written here directly; the rest of each entry goes through the encoder with an
-    /// empty timeline, whose `[` … `]` is then replaced by the points, in the encoder's exact layout.
     public mutating func entries(_ batch: [DashboardDocument.PledgeEntry]) throws -> Data {
-        let encoded = try items(batch.map { $0.withoutTimeline }, count: &entryCount)
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(encoded.count + batch.reduce(0) { $0 + $1.timeline.count * 100 })
-        var position = encoded.startIndex
-        for entry in batch {
-            guard let marker = encoded.range(of: Self.emptyTimeline, in: position..<encoded.endIndex) else {
-                throw StreamError.unexpectedLayout
-            }
-            bytes.append(contentsOf: encoded[position..<marker.lowerBound])
-            try Self.appendTimeline(entry.timeline, to: &bytes)
-            position = marker.upperBound
-        }
-        bytes.append(contentsOf: encoded[position...])
-        return Data(bytes)
+        let capacity = batch.reduce(0) { $0 + 2_500 + $1.timeline.count * 110 }
+        return try Self.items(batch, count: &entryCount, capacity: capacity) { try $0.write($1) }
     }
 
-    /// An entry's empty timeline as the encoder lays it out inside the document (entry keys six spaces
-    /// deep). A raw newline and raw quotes cannot occur inside an encoded string, so this matches only the
-    /// key itself.
-    static let emptyTimeline = Data("\n      \"timeline\" : [\n\n      ]".utf8)
-
-    /// `"timeline" : [` … `]` with the points, laid out as the encoder lays them out.
-    static func appendTimeline(_ points: [DashboardDocument.TimelinePoint], to bytes: inout [UInt8]) throws {
-        bytes.append(contentsOf: "\n      \"timeline\" : [".utf8)
-        guard !points.isEmpty else {
-            bytes.append(contentsOf: "\n\n      ]".utf8)
-            return
+    /// Items of a top-level list (inside the document and the list: two levels deep), each after its
+    /// separator, as the document's encoder lays them out.
+    private static func items<Item>(
+        _ batch: [Item], count: inout Int, capacity: Int, write: (inout PrettyJSONWriter, Item) throws -> Void
+    ) rethrows -> Data {
+        var writer = PrettyJSONWriter(depth: 2, innermostIsEmpty: count == 0, capacity: capacity)
+        for item in batch {
+            writer.item()
+            try write(&writer, item)
         }
-        for (index, point) in points.enumerated() {
-            if index > 0 { bytes.append(UInt8(ascii: ",")) }
-            bytes.append(contentsOf: "\n        {\n          \"assumed\" : ".utf8)
-            bytes.append(contentsOf: (point.assumed ? "true" : "false").utf8)
-            bytes.append(contentsOf: ",\n          \"cumulative\" : ".utf8)
-            try appendString(point.cumulative, to: &bytes)
-            bytes.append(contentsOf: ",\n          \"date\" : ".utf8)
-            try appendString(point.date, to: &bytes)
-            bytes.append(contentsOf: "\n        }".utf8)
-        }
-        bytes.append(contentsOf: "\n      ]".utf8)
+        count += batch.count
+        return Data(writer.bytes)
     }
 
     /// A JSON string: written as is when it holds only printable ASCII other than `"` and `\\` (dates and
@@ -114,22 +87,6 @@ public struct DashboardStreamEncoder {
         var data = entryCount == 0 ? final.pledgesGap : Data("\n  ".utf8)
         data.append(final.tail)
         data.append(0x0A)
-        return data
-    }
-
-    /// Items of a top-level list, encoded as `[[items…]]`: the encoder then indents them exactly as in
-    /// the document (four spaces deep), so the bytes between the inner brackets are the document's.
-    private func items<Item: Encodable>(_ batch: [Item], count: inout Int) throws -> Data {
-        guard !batch.isEmpty else { return Data() }
-        let encoded = try encoder.encode([batch])
-        let open = Array("[\n  [\n".utf8)
-        let close = Array("\n  ]\n]".utf8)
-        guard encoded.count > open.count + close.count, encoded.prefix(open.count).elementsEqual(open),
-            encoded.suffix(close.count).elementsEqual(close)
-        else { throw StreamError.unexpectedLayout }
-        var data = Data((count == 0 ? "\n" : ",\n").utf8)
-        data.append(encoded[(encoded.startIndex + open.count)..<(encoded.endIndex - close.count)])
-        count += batch.count
         return data
     }
 
@@ -171,24 +128,14 @@ public struct DashboardStreamEncoder {
         pledges: 0, byStatus: [:], byDonor: [], byCategory: [], unconverted: [], firingAlerts: 0, pendingAlerts: 0)
 
     public enum StreamError: Error, CustomStringConvertible {
-        case noList(String), headChanged, unexpectedLayout
+        case noList(String), headChanged, noHead
         public var description: String {
             switch self {
             case .noList(let key): "dashboard encoder: no top-level \(key) list in the skeleton"
             case .headChanged: "dashboard encoder: the fields before the pledge list changed while streaming"
-            case .unexpectedLayout: "dashboard encoder: the encoder's layout of nested lists is not the expected one"
+            case .noHead: "dashboard encoder: the document was assembled without its head"
             }
         }
-    }
-}
-
-extension DashboardDocument.PledgeEntry {
-    /// The entry with an empty timeline (the stream encoder writes the points itself).
-    var withoutTimeline: Self {
-        .init(
-            id: id, donor: donor, recipient: recipient, title: title, category: category, unit: unit, unitKind: unitKind,
-            commitment: commitment, status: status, announcedOn: announcedOn, countsFrom: countsFrom, source: source,
-            originalTerms: originalTerms, currentTerms: currentTerms, assessment: assessment, timeline: [], openAlerts: openAlerts)
     }
 }
 

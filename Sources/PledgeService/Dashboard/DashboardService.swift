@@ -33,7 +33,7 @@ public struct DashboardService {
         let summary = try assemble(
             asOf: requested, filter: filter, begin: { head = $0 }, alerts: { alerts += $0 }, beginPledges: {},
             entries: { pledges += $0 })
-        guard let head else { throw DashboardStreamEncoder.StreamError.unexpectedLayout }
+        guard let head else { throw DashboardStreamEncoder.StreamError.noHead }
         return DashboardDocument(
             generatedAt: head.generatedAt, asOf: head.asOf, reportingCurrency: reportingCurrency, summary: summary,
             pledges: pledges, alerts: alerts)
