@@ -94,17 +94,24 @@ public struct DashboardService {
             let shown = Set(pledges.map(\.publicID))
             let silenced = try SilenceRepository(tx).activeCoverage(on: asOf)
             var (firing, pending) = (0, 0)
-            try AlertRepository(tx).forEachOpen(shown: { shown.contains($0) }) { batch in
-                let inputs = batch.map { alert in
-                    let rules = silenced[alert.pledgeID] ?? []
-                    return DashboardBuilder.AlertInput(
-                        pledgeID: alert.pledgeID, rule: alert.rule.rawValue, state: alert.machine.state.rawValue, labels: alert.labels,
-                        annotations: alert.annotations, startsAt: alert.startsAt, fingerprint: alert.fingerprint,
-                        silenced: rules.contains(nil) || rules.contains(alert.rule.rawValue))
+            // As with the entries below: the next batch of alerts is read while the last is written.
+            try withoutActuallyEscaping(alerts) { alerts in
+                var writing: BackgroundTask<Void>?
+                defer { _ = try? writing?.value() }
+                try AlertRepository(tx).forEachOpen(shown: { shown.contains($0) }) { batch in
+                    let inputs = batch.map { alert in
+                        let rules = silenced[alert.pledgeID] ?? []
+                        return DashboardBuilder.AlertInput(
+                            pledgeID: alert.pledgeID, rule: alert.rule.rawValue, state: alert.machine.state.rawValue,
+                            labels: alert.labels, annotations: alert.annotations, startsAt: alert.startsAt,
+                            fingerprint: alert.fingerprint, silenced: rules.contains(nil) || rules.contains(alert.rule.rawValue))
+                    }
+                    firing += inputs.filter { $0.state == "firing" }.count
+                    pending += inputs.filter { $0.state == "pending" }.count
+                    try writing?.value()
+                    writing = BackgroundTask { try alerts(DashboardBuilder.alertEntries(inputs)) }
                 }
-                firing += inputs.filter { $0.state == "firing" }.count
-                pending += inputs.filter { $0.state == "pending" }.count
-                try alerts(DashboardBuilder.alertEntries(inputs))
+                try writing?.value()
             }
             try beginPledges()
 

@@ -104,7 +104,7 @@ public struct AlertRepository {
             fingerprint: fingerprint, pledgeID: pledgeID, rule: try AlertRule.parse(rule),
             machine: AlertStateMachine.Alert(
                 state: AlertStateMachine.State(rawValue: state) ?? .inactive, activeCount: active, inactiveCount: inactive),
-            labels: decode(labels), annotations: decode(annotations), startsAt: startsAt, endsAt: endsAt)
+            labels: StringMapText.decode(labels), annotations: StringMapText.decode(annotations), startsAt: startsAt, endsAt: endsAt)
     }
 
     /// Writes many alerts' new states in one statement (the rows travel as one bound JSON array).
@@ -208,8 +208,4 @@ public struct AlertRepository {
     }
 
     static func encode(_ value: [String: String]) -> String { AssessmentRepository.json(value) }
-
-    static func decode(_ text: String) -> [String: String] {
-        (try? JSONDecoder().decode([String: String].self, from: Data(text.utf8))) ?? [:]
-    }
 }
