@@ -95,6 +95,13 @@ extension Decimal {
     }
 
     static func plain(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Decimal? {
+        guard let (mantissa, fraction, negative) = plainParts(utf8: bytes) else { return nil }
+        return Decimal(sign: negative && mantissa != 0 ? .minus : .plus, exponent: -fraction, significand: Decimal(mantissa))
+    }
+
+    /// The common case of numeric text taken apart: its digits as an integer, how many of them follow the
+    /// point, and its sign; nil for anything else (an exponent, 19 or more digits, `NaN`).
+    public static func plainParts(utf8 bytes: UnsafeBufferPointer<UInt8>) -> (mantissa: UInt64, fraction: Int, negative: Bool)? {
         var mantissa: UInt64 = 0
         var digits = 0
         var fraction = 0
@@ -120,7 +127,7 @@ extension Decimal {
             }
         }
         guard digits > 0 else { return nil }
-        return Decimal(sign: negative && mantissa != 0 ? .minus : .plus, exponent: -fraction, significand: Decimal(mantissa))
+        return (mantissa, fraction, negative)
     }
 }
 

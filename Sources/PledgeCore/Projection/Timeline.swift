@@ -26,12 +26,41 @@ public struct Timeline: Sendable, Equatable, Codable {
     /// anchor is dated the day before (the end of which is the same instant), so that first delivery is an
     /// interval of one day that the rate models see, not a zero-day step they would have to drop.
     public init(countsFrom: CalendarDate, asOf: CalendarDate, dailyChanges: [(date: CalendarDate, change: Decimal)]) {
-        let changes = dailyChanges.filter { $0.date <= asOf }.sorted(by: { $0.date < $1.date })
-        let deliveredOnFirstDay = changes.first.map { $0.date <= countsFrom } ?? false
-        var points = [Point(date: deliveredOnFirstDay ? countsFrom.adding(days: -1) : countsFrom, cumulative: 0, assumed: true)]
         var total = Decimal(0)
+        let totals = dailyChanges.filter { $0.date <= asOf }.sorted(by: { $0.date < $1.date }).map { day in
+            total += day.change
+            return (day.date, total)
+        }
+        self.init(countsFrom: countsFrom, runningTotals: totals)
+    }
+
+    /// The same from changes in fixed point (as the server's numeric text is read): the running totals
+    /// are integer sums at the largest scale among the changes — the same values, in the same compact
+    /// form, as `Decimal`'s — and go through `Decimal` only should they not fit in 64 bits.
+    public init(countsFrom: CalendarDate, asOf: CalendarDate, fixedChanges: [(date: CalendarDate, change: FixedDecimal)]) {
+        let changes = fixedChanges.filter { $0.date <= asOf }.sorted(by: { $0.date < $1.date })
+        let scale = changes.map(\.change.scale).max() ?? 0
+        var total: Int64 = 0
+        var totals: [(date: CalendarDate, total: Decimal)] = []
+        totals.reserveCapacity(changes.count)
         for (date, change) in changes {
-            total += change
+            guard let units = change.units(atScale: scale), case let (sum, false) = total.addingReportingOverflow(units),
+                let running = FixedDecimal(units: sum, scale: scale)
+            else {
+                self.init(countsFrom: countsFrom, asOf: asOf, dailyChanges: changes.map { ($0.date, $0.change.decimal) })
+                return
+            }
+            total = sum
+            totals.append((date, running.decimal))
+        }
+        self.init(countsFrom: countsFrom, runningTotals: totals)
+    }
+
+    /// The points from each day's running total, in date order.
+    private init(countsFrom: CalendarDate, runningTotals: [(date: CalendarDate, total: Decimal)]) {
+        let deliveredOnFirstDay = runningTotals.first.map { $0.date <= countsFrom } ?? false
+        var points = [Point(date: deliveredOnFirstDay ? countsFrom.adding(days: -1) : countsFrom, cumulative: 0, assumed: true)]
+        for (date, total) in runningTotals {
             let day = max(date, countsFrom)
             if day == points[points.count - 1].date, points.count > 1 {
                 points[points.count - 1] = Point(date: day, cumulative: total, assumed: false)

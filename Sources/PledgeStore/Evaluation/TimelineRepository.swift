@@ -76,17 +76,35 @@ public struct TimelineBatch: Sendable {
             guard let day = CalendarDate(isoUTF8: element) else { throw invalid("day", element) }
             days.append(day)
         }
-        var daily: [(date: CalendarDate, change: Decimal)] = []
-        daily.reserveCapacity(days.count)
+        // Changes in plain numeric text (all of them, in practice) are read as fixed point and summed as
+        // integers; should one not be, they all go through `Decimal`.
+        var fixed: [(date: CalendarDate, change: FixedDecimal)]? = []
+        fixed?.reserveCapacity(days.count)
+        var general: [(date: CalendarDate, change: Decimal)] = []
+        var count = 0
         try Self.forEachElement(of: arrays.changes) { element in
-            guard daily.count < days.count, let change = Decimal(postgresUTF8: element) else { throw invalid("change", element) }
-            daily.append((days[daily.count], change))
+            guard count < days.count else { throw invalid("change", element) }
+            let day = days[count]
+            count += 1
+            if fixed != nil, let parts = Decimal.plainParts(utf8: element),
+                let change = FixedDecimal(units: parts.negative ? -Int64(parts.mantissa) : Int64(parts.mantissa), scale: parts.fraction)
+            {
+                fixed?.append((day, change))
+                return
+            }
+            if let taken = fixed {
+                general = taken.map { ($0.date, $0.change.decimal) }
+                fixed = nil
+            }
+            guard let change = Decimal(postgresUTF8: element) else { throw invalid("change", element) }
+            general.append((day, change))
         }
-        guard daily.count == days.count else {
+        guard count == days.count else {
             throw PostgresError(
-                code: .decoding, message: "the timeline of \(pledge.publicID) has \(days.count) days but \(daily.count) changes")
+                code: .decoding, message: "the timeline of \(pledge.publicID) has \(days.count) days but \(count) changes")
         }
-        return Timeline(countsFrom: pledge.countsFrom, asOf: asOf, dailyChanges: daily)
+        if let fixed { return Timeline(countsFrom: pledge.countsFrom, asOf: asOf, fixedChanges: fixed) }
+        return Timeline(countsFrom: pledge.countsFrom, asOf: asOf, dailyChanges: general)
     }
 
     /// Hands over each element of a one-dimensional array of dates or numbers in text form, `{a,b,c}`
