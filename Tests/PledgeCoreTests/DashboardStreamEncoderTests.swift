@@ -87,7 +87,7 @@ struct DashboardStreamEncoderTests {
 
     @Test("a value the encoder refuses (not finite) is refused")
     func notFinite() throws {
-        var writer = PrettyJSONWriter(depth: 0, innermostIsEmpty: true)
+        var writer = JSONByteWriter(depth: 0, innermostIsEmpty: true)
         #expect(throws: EncodingError.self) { try writer.double(.nan) }
         #expect(throws: EncodingError.self) { try writer.double(-.infinity) }
     }

@@ -51,9 +51,9 @@ public struct DashboardStreamEncoder {
     /// Items of a top-level list (inside the document and the list: two levels deep), each after its
     /// separator, as the document's encoder lays them out.
     private static func items<Item>(
-        _ batch: [Item], count: inout Int, capacity: Int, write: (inout PrettyJSONWriter, Item) throws -> Void
+        _ batch: [Item], count: inout Int, capacity: Int, write: (inout JSONByteWriter, Item) throws -> Void
     ) rethrows -> Data {
-        var writer = PrettyJSONWriter(depth: 2, innermostIsEmpty: count == 0, capacity: capacity)
+        var writer = JSONByteWriter(depth: 2, innermostIsEmpty: count == 0, capacity: capacity)
         for item in batch {
             writer.item()
             try write(&writer, item)

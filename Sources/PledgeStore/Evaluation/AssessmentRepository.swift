@@ -8,15 +8,13 @@ public struct AssessmentRepository {
 
     public init(_ connection: Connection) { self.connection = connection }
 
-    /// One assessment as its COPY line carries it, but for the pledge's row id. Building one costs three
-    /// JSON encodings, so an evaluation prepares them on the cores that assess, not on the connection's thread.
+    /// One assessment as its COPY line carries it, but for the pledge's row id. An evaluation prepares them
+    /// on the cores that assess (three JSON texts and a dozen numbers each), not on the connection's thread.
     public struct Record: Sendable {
         let pledgeID: String
         let fields: [String?]
 
         public init(_ a: Assessment, scale: Int, runID: UUID) {
-            let encoder = AssessmentRepository.jsonEncoder()
-            func json<T: Encodable>(_ value: T) -> String { AssessmentRepository.json(value, encoder: encoder) }
             pledgeID = a.pledgeID
             fields = [
                 runID.uuidString.lowercased(), a.asOf.description, a.status.rawValue, a.statusReason,
@@ -26,8 +24,8 @@ public struct AssessmentRepository {
                 AssessmentRepository.number(a.projectedTotal.p50), AssessmentRepository.number(a.projectedTotal.p90),
                 AssessmentRepository.number(a.shortfall), a.probabilityOnTime.map(AssessmentRepository.number),
                 a.completion.p10?.description, a.completion.p50?.description, a.completion.p90?.description, a.method,
-                json(a.alternatives), String(a.observations), String(a.spanDays), a.grade.rawValue, json(a.gradeReasons),
-                json(AssessmentSummary(a, scale: scale)),
+                CompactJSON.text(a.alternatives), String(a.observations), String(a.spanDays), a.grade.rawValue,
+                CompactJSON.text(a.gradeReasons), AssessmentSummary(a, scale: scale).compactJSON,
             ]
         }
     }
@@ -127,13 +125,9 @@ public struct AssessmentRepository {
     }
 
     /// JSON for a jsonb parameter or column, keys sorted (so equal values give equal text).
-    static func json<T: Encodable>(_ value: T, encoder: JSONEncoder = jsonEncoder()) -> String {
-        (try? String(decoding: encoder.encode(value), as: UTF8.self)) ?? "null"
-    }
-
-    static func jsonEncoder() -> JSONEncoder {
+    static func json<T: Encodable>(_ value: T) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        return encoder
+        return (try? String(decoding: encoder.encode(value), as: UTF8.self)) ?? "null"
     }
 }

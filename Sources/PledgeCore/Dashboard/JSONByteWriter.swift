@@ -1,48 +1,65 @@
 import Foundation
 
-/// Writes JSON straight into bytes, in exactly the layout of `DashboardDocument.encoder`: pretty-printed
-/// with two spaces per level, `"key" : value`, keys in the order of their UTF-8 bytes, slashes unescaped,
-/// an empty list or object as `[`, a blank line, `]`. The stream encoder writes a batch of entries or alerts
-/// with it instead of `JSONEncoder`, which builds a tree of boxed values and sorts every object's keys at
-/// run time (a fifth of an export's time went there). Property tests hold it to the encoder, byte for byte.
+/// Writes JSON straight into bytes, keys in the order of their UTF-8 bytes (as `JSONEncoder` sorts them),
+/// in one of two layouts:
+/// - pretty, exactly as `DashboardDocument.encoder` writes: two spaces per level, `"key" : value`, slashes
+///   unescaped, an empty list or object as `[`, a blank line, `]`. The stream encoder writes a batch of
+///   entries or alerts so instead of through `JSONEncoder`, which builds a tree of boxed values and sorts
+///   every object's keys at run time (a fifth of an export's time went there);
+/// - compact (`{"key":value}`), for the JSON an evaluation stores with each assessment.
+/// Property tests hold both to the encoder.
 ///
-/// The writer starts inside the containers around what it writes (`depth` of them, the innermost holding
-/// items already or not), so the bytes it gives continue a document.
-struct PrettyJSONWriter {
+/// A pretty writer starts inside the containers around what it writes (`depth` of them, the innermost
+/// holding items already or not), so the bytes it gives continue a document.
+struct JSONByteWriter {
     private(set) var bytes: [UInt8] = []
+    private let pretty: Bool
     private var depth: Int
     /// For each container this writer opened, and the one it started in: nothing written in it yet.
     private var empty: [Bool]
 
     init(depth: Int, innermostIsEmpty: Bool, capacity: Int = 0) {
+        pretty = true
         self.depth = depth
         empty = [innermostIsEmpty]
         bytes.reserveCapacity(capacity)
     }
 
+    /// A compact writer, for one value.
+    init(compactCapacity capacity: Int) {
+        pretty = false
+        depth = 0
+        empty = [true]
+        bytes.reserveCapacity(capacity)
+    }
+
+    /// The bytes as a string (they are UTF-8).
+    var text: String { String(decoding: bytes, as: UTF8.self) }
+
     // MARK: Structure
 
-    /// Before a list item: the separator, a new line and the indentation.
+    /// Before a list item: the separator, and in the pretty layout a new line and the indentation.
     mutating func item() {
         if empty[empty.count - 1] { empty[empty.count - 1] = false } else { bytes.append(UInt8(ascii: ",")) }
+        guard pretty else { return }
         bytes.append(0x0A)
         indent()
     }
 
-    /// Before an object's value: the separator, the indented key and ` : `. The key must be plain ASCII
-    /// (a field name), as every key given as a literal is.
+    /// Before an object's value: the separator, the key and its colon. The key must be plain ASCII (a field
+    /// name), as every key given as a literal is.
     mutating func field(_ name: StaticString) {
         item()
         bytes.append(UInt8(ascii: "\""))
         name.withUTF8Buffer { bytes.append(contentsOf: $0) }
-        bytes.append(contentsOf: Self.keyEnd)
+        bytes.append(contentsOf: pretty ? Self.prettyKeyEnd : Self.compactKeyEnd)
     }
 
     /// A key that may need escaping (a dictionary's).
     mutating func key(_ name: String) throws {
         item()
         try string(name)
-        bytes.append(contentsOf: Self.colon)
+        bytes.append(contentsOf: pretty ? Self.prettyColon : Self.compactColon)
     }
 
     mutating func openObject() { open(UInt8(ascii: "{")) }
@@ -59,9 +76,11 @@ struct PrettyJSONWriter {
     private mutating func close(_ bracket: UInt8) {
         let wasEmpty = empty.removeLast()
         depth -= 1
-        bytes.append(0x0A)
-        if wasEmpty { bytes.append(0x0A) }
-        indent()
+        if pretty {
+            bytes.append(0x0A)
+            if wasEmpty { bytes.append(0x0A) }
+            indent()
+        }
         bytes.append(bracket)
     }
 
@@ -69,8 +88,10 @@ struct PrettyJSONWriter {
         for _ in 0..<depth { bytes.append(contentsOf: Self.twoSpaces) }
     }
 
-    private static let keyEnd: [UInt8] = Array("\" : ".utf8)
-    private static let colon: [UInt8] = Array(" : ".utf8)
+    private static let prettyKeyEnd: [UInt8] = Array("\" : ".utf8)
+    private static let compactKeyEnd: [UInt8] = Array("\":".utf8)
+    private static let prettyColon: [UInt8] = Array(" : ".utf8)
+    private static let compactColon: [UInt8] = [UInt8(ascii: ":")]
     private static let twoSpaces: [UInt8] = [0x20, 0x20]
 
     // MARK: Values
@@ -111,10 +132,19 @@ struct PrettyJSONWriter {
 
     /// A dictionary of strings, keys in the order of their UTF-8 bytes (as the encoder sorts them).
     mutating func dictionary(_ values: [String: String]) throws {
+        try dictionary(values) { try $0.string($1) }
+    }
+
+    /// A dictionary of numbers, likewise.
+    mutating func dictionary(_ values: [String: Double]) throws {
+        try dictionary(values) { try $0.double($1) }
+    }
+
+    private mutating func dictionary<Value>(_ values: [String: Value], value write: (inout Self, Value) throws -> Void) throws {
         openObject()
         for (name, value) in values.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
             try key(name)
-            try string(value)
+            try write(&self, value)
         }
         closeObject()
     }
