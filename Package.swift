@@ -63,7 +63,7 @@ let package = Package(
             dependencies: ["Postgres", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based")]),
         .testTarget(
             name: "PledgeCoreTests",
-            dependencies: ["PledgeCore", .product(name: "PropertyBased", package: "swift-property-based")]
+            dependencies: ["PledgeCore", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based")]
         ),
         .testTarget(
             name: "PledgeStoreTests",

@@ -1,6 +1,7 @@
 import Foundation
 import PropertyBased
 import Testing
+import TestSupport
 
 @testable import PledgeCore
 
@@ -16,7 +17,7 @@ struct CompactJSONTests {
     @Test("summaries, alternatives and reasons with random fields: the encoder's bytes, and the same values")
     func randomValues() async throws {
         await propertyCheck(count: 300, input: Gen.uint64()) { seed in
-            var random = DashboardStreamEncoderTests.SplitMix(seed: seed)
+            var random = RandomValues(seed: seed)
             let summary = try DashboardStreamEncoderTests.randomEntry(&random).assessment
             let reasons = random.strings()
             let alternatives = Dictionary(

@@ -1,12 +1,11 @@
 import Foundation
 import PropertyBased
 import Testing
+import TestSupport
 
 @testable import PledgeCore
 
-/// Characters the encoder writes raw, escapes by name, escapes as \u, or must keep as multi-byte UTF-8.
-private let jsonCharacters: [Character] = ["a", "0", "-", ".", " ", "/", "\"", "\\", "\n", "\r", "\t", "\u{1}", "\u{1F}", "\u{7F}", "é", "\u{2028}", "🇺🇦"]
-private let jsonString = Gen<Character?>.element(of: jsonCharacters).map { $0 ?? "a" }.string(of: 0...12)
+private let jsonString = Gen<Character?>.element(of: RandomValues.characters).map { $0 ?? "a" }.string(of: 0...12)
 
 @Suite("dashboard stream encoder")
 struct DashboardStreamEncoderTests {
@@ -60,7 +59,7 @@ struct DashboardStreamEncoderTests {
     @Test("entries and alerts with random fields stream as the encoder writes the whole document")
     func randomFields() async throws {
         await propertyCheck(count: 300, input: Gen.uint64(), Gen.int(in: 1...4)) { seed, batchSize in
-            var random = SplitMix(seed: seed)
+            var random = RandomValues(seed: seed)
             let entries = try (0..<random.below(6)).map { _ in try Self.randomEntry(&random) }
             let alerts = (0..<random.below(5)).map { _ in Self.randomAlert(&random) }
             let document = DashboardDocument(
@@ -92,59 +91,11 @@ struct DashboardStreamEncoderTests {
         #expect(throws: EncodingError.self) { try writer.double(-.infinity) }
     }
 
-    /// SplitMix64: a seeded generator, so a failing case is reproduced from its seed.
-    struct SplitMix {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE5_E9B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
-        mutating func chance() -> Bool { next() & 1 == 0 }
-        mutating func string() -> String {
-            let characters: [Character] = jsonCharacters + ["A", "Z", "_", "b", "1"]
-            return String((0..<below(8)).map { _ in characters[below(characters.count)] })
-        }
-        mutating func optionalString() -> Any { chance() ? string() : NSNull() }
-        mutating func strings() -> [String] { (0..<below(4)).map { _ in string() } }
-        mutating func dictionary() -> [String: String] {
-            Dictionary((0..<below(5)).map { _ in (string(), string()) }, uniquingKeysWith: { first, _ in first })
-        }
-        mutating func int() -> Int { [0, -1, 7, 1_000_000, Int(Int32.max)][below(5)] &+ below(1_000) }
-        /// nil, a rounded probability, whole numbers, tiny and huge magnitudes, or any finite bit pattern.
-        mutating func double() -> Any {
-            switch below(6) {
-            case 0: return NSNull()
-            case 1: return Double(below(10_001)) / 10_000
-            case 2: return Double(below(1_000)) - 500
-            case 3: return [1e-05, 1e-7, 1e16, 1.5e300, 4.0412, 0.06, -0.0][below(7)]
-            default:
-                let value = Double(bitPattern: next())
-                return value.isFinite ? value : 0.5
-            }
-        }
-    }
-
-    static func randomEntry(_ random: inout SplitMix) throws -> DashboardDocument.PledgeEntry {
-        let assessment: [String: Any] = [
-            "pledge": random.string(), "asOf": random.string(), "status": random.string(), "statusReason": random.string(),
-            "target": random.string(), "deadline": random.string(), "delivered": random.string(), "remaining": random.string(),
-            "percent": random.string(), "daysLeft": random.int(), "requiredRatePerDay": random.optionalString(),
-            "observedRatePerDay": random.string(), "paceRatio": random.double(),
-            "projectedTotalAtDeadline": ["p10": random.string(), "p50": random.string(), "p90": random.string()],
-            "shortfall": random.string(), "probabilityOnTime": random.double(),
-            "completion": ["p10": random.optionalString(), "p50": random.optionalString(), "p90": random.optionalString()],
-            "method": random.string(), "alternatives": random.dictionary(), "observations": random.int(),
-            "spanDays": random.int(), "grade": random.string(), "gradeReasons": random.strings(),
-        ]
+    static func randomEntry(_ random: inout RandomValues) throws -> DashboardDocument.PledgeEntry {
         func terms() -> [String: Any] {
             ["revision": random.int(), "target": random.string(), "deadline": random.string(), "effectiveOn": random.string()]
         }
-        let decoded = try JSONDecoder().decode(AssessmentSummary.self, from: JSONSerialization.data(withJSONObject: assessment))
+        let decoded = try JSONDecoder().decode(AssessmentSummary.self, from: JSONSerialization.data(withJSONObject: random.assessmentJSON()))
         let timeline = (0..<random.below(4)).map { _ in
             DashboardDocument.TimelinePoint(date: random.string(), cumulative: random.string(), assumed: random.chance())
         }
@@ -158,7 +109,7 @@ struct DashboardStreamEncoderTests {
             assessment: decoded, timeline: timeline, openAlerts: random.strings())
     }
 
-    static func randomAlert(_ random: inout SplitMix) -> DashboardDocument.AlertEntry {
+    static func randomAlert(_ random: inout RandomValues) -> DashboardDocument.AlertEntry {
         DashboardDocument.AlertEntry(
             status: random.string(), labels: random.dictionary(), annotations: random.dictionary(), startsAt: random.string(),
             endsAt: random.string(), generatorURL: random.string(), fingerprint: random.string(), silenced: random.chance())

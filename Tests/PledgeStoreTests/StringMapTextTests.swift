@@ -2,6 +2,7 @@ import Foundation
 import PropertyBased
 import Testing
 import TestSupport
+import PledgeCore
 
 @testable import PledgeStore
 
@@ -46,5 +47,54 @@ struct StringMapTextTests {
             let decoded = try? JSONDecoder().decode([String: String].self, from: Data(json.utf8))
             #expect(StringMapText.decode(json) == (decoded ?? [:]), "\(json)")
         }
+    }
+}
+
+/// An export reads each pledge's stored summary back from the server's jsonb text.
+@Suite("stored summaries read back")
+struct StoredSummaryTests {
+    @Test("a summary with random fields reads from the server's jsonb text as JSONDecoder reads it")
+    func serverText() async throws {
+        try await ScratchDatabase.with(migrated: false) { database in
+            let connection = try database.connect()
+            await propertyCheck(count: 300, input: Gen.uint64()) { seed in
+                var random = RandomValues(seed: seed)
+                let written = try JSONSerialization.data(withJSONObject: random.assessmentJSON())
+                let summary = try JSONDecoder().decode(AssessmentSummary.self, from: written)
+                for text in [summary.compactJSON, String(decoding: written, as: UTF8.self)] {
+                    let stored = try connection.query("SELECT \(text)::jsonb::text").scalar(String.self)
+                    let fast = AssessmentSummary(jsonText: stored)
+                    #expect(fast != nil, "\(stored)")
+                    #expect(fast == (try JSONDecoder().decode(AssessmentSummary.self, from: Data(stored.utf8))), "seed \(seed): \(stored)")
+                    #expect(fast == summary)
+                }
+            }
+        }
+    }
+
+    /// What it does not read as the decoder would, it leaves to the decoder.
+    @Test("a field of the wrong type or missing gives nil; a missing optional is nil, as the decoder reads it")
+    func refusals() throws {
+        var random = RandomValues(seed: 7)
+        func text(_ fields: [String: Any]) throws -> String {
+            String(decoding: try JSONSerialization.data(withJSONObject: fields), as: UTF8.self)
+        }
+        #expect(AssessmentSummary(jsonText: try text(random.assessmentJSON())) != nil)
+        let wrong: [(String, Any?)] = [
+            ("daysLeft", "5"), ("daysLeft", 5.5), ("pledge", 1), ("paceRatio", "0.5"), ("gradeReasons", [1]), ("alternatives", ["a": 1]),
+            ("completion", ["p10": 1]), ("grade", nil), ("projectedTotalAtDeadline", nil),
+        ]
+        for (key, value) in wrong {
+            var fields = random.assessmentJSON()
+            fields[key] = value
+            let changed = try text(fields)
+            #expect(AssessmentSummary(jsonText: changed) == nil, "\(key)")
+            #expect(throws: (any Error).self) { try JSONDecoder().decode(AssessmentSummary.self, from: Data(changed.utf8)) }
+        }
+        var fields = random.assessmentJSON()
+        fields["paceRatio"] = nil
+        let summary = AssessmentSummary(jsonText: try text(fields))
+        #expect(summary != nil && summary?.paceRatio == nil)
+        #expect(summary == (try JSONDecoder().decode(AssessmentSummary.self, from: Data(try text(fields).utf8))))
     }
 }

@@ -39,6 +39,37 @@ public struct AssessmentSummary: Sendable, Codable, Equatable {
     public let grade: String
     public let gradeReasons: [String]
 
+    init(
+        pledge: String, asOf: String, status: String, statusReason: String, target: String, deadline: String, delivered: String,
+        remaining: String, percent: String, daysLeft: Int, requiredRatePerDay: String?, observedRatePerDay: String,
+        paceRatio: Double?, projectedTotalAtDeadline: Band, shortfall: String, probabilityOnTime: Double?, completion: DateBand,
+        method: String, alternatives: [String: String], observations: Int, spanDays: Int, grade: String, gradeReasons: [String]
+    ) {
+        self.pledge = pledge
+        self.asOf = asOf
+        self.status = status
+        self.statusReason = statusReason
+        self.target = target
+        self.deadline = deadline
+        self.delivered = delivered
+        self.remaining = remaining
+        self.percent = percent
+        self.daysLeft = daysLeft
+        self.requiredRatePerDay = requiredRatePerDay
+        self.observedRatePerDay = observedRatePerDay
+        self.paceRatio = paceRatio
+        self.projectedTotalAtDeadline = projectedTotalAtDeadline
+        self.shortfall = shortfall
+        self.probabilityOnTime = probabilityOnTime
+        self.completion = completion
+        self.method = method
+        self.alternatives = alternatives
+        self.observations = observations
+        self.spanDays = spanDays
+        self.grade = grade
+        self.gradeReasons = gradeReasons
+    }
+
     public init(_ a: Assessment, scale: Int) {
         func quantity(_ value: Double) -> String { Self.decimal(value, scale: scale) }
         pledge = a.pledgeID

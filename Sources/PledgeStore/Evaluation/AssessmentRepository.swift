@@ -76,7 +76,7 @@ public struct AssessmentRepository {
             """)
         {
             let (id, json) = try row.decode((String, String).self)
-            result[id] = try decoder.decode(AssessmentSummary.self, from: Data(json.utf8))
+            result[id] = try AssessmentSummary(jsonText: json) ?? decoder.decode(AssessmentSummary.self, from: Data(json.utf8))
         }
         return result
     }
@@ -89,7 +89,10 @@ public struct AssessmentRepository {
             SELECT a.summary::text FROM assessment a JOIN pledge p ON p.id = a.pledge_id
             WHERE p.public_id = \(pledgeID) ORDER BY a.id DESC LIMIT \(limit)
             """
-        ).map { try decoder.decode(AssessmentSummary.self, from: Data(try $0.decode(String.self, at: 0).utf8)) }
+        ).map { row in
+            let json = try row.decode(String.self, at: 0)
+            return try AssessmentSummary(jsonText: json) ?? decoder.decode(AssessmentSummary.self, from: Data(json.utf8))
+        }
     }
 
     /// The latest status recorded for each pledge before this evaluation.
