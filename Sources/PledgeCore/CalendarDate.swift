@@ -73,8 +73,28 @@ public struct CalendarDate: Sendable, Hashable, Comparable, Codable, CustomStrin
     public func days(until other: CalendarDate) -> Int { other.daysSinceEpoch - daysSinceEpoch }
 
     /// `YYYY-MM-DD`.
+    /// `YYYY-MM-DD`. Years 0–9999 (every date a ledger holds) are written digit by digit into a string
+    /// small enough to need no allocation — a dashboard prints one per timeline point; others padded.
     public var description: String {
         let (y, m, d) = components
+        guard (0...9999).contains(y) else { return Self.padded(y, m, d) }
+        return String(unsafeUninitializedCapacity: 10) { buffer in
+            func digit(_ value: Int) -> UInt8 { UInt8(ascii: "0") + UInt8(value % 10) }
+            buffer[0] = digit(y / 1000)
+            buffer[1] = digit(y / 100)
+            buffer[2] = digit(y / 10)
+            buffer[3] = digit(y)
+            buffer[4] = UInt8(ascii: "-")
+            buffer[5] = digit(m / 10)
+            buffer[6] = digit(m)
+            buffer[7] = UInt8(ascii: "-")
+            buffer[8] = digit(d / 10)
+            buffer[9] = digit(d)
+            return 10
+        }
+    }
+
+    static func padded(_ y: Int, _ m: Int, _ d: Int) -> String {
         func pad(_ value: Int, _ width: Int) -> String {
             let text = String(value)
             return String(repeating: "0", count: max(0, width - text.count)) + text

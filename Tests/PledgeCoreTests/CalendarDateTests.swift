@@ -1,5 +1,5 @@
 import Foundation
-import PledgeCore
+@testable import PledgeCore
 import PropertyBased
 import Testing
 
@@ -100,6 +100,18 @@ struct CalendarDateTests {
             let (year, month, dayOfMonth) = date.components
             #expect(CalendarDate(year: year, month: month, day: dayOfMonth) == date)
         }
+    }
+
+    /// Printed digit by digit for years 0–9999: the same text as the padded form, for any day at all.
+    @Test("a date prints as its padded components, inside and outside years 0–9999")
+    func descriptionIsPaddedComponents() async {
+        await propertyCheck(count: 1_000, input: Gen.int(in: -1_000_000...3_500_000)) { day in
+            let date = CalendarDate(daysSinceEpoch: day)
+            let (year, month, dayOfMonth) = date.components
+            #expect(date.description == CalendarDate.padded(year, month, dayOfMonth))
+        }
+        #expect(CalendarDate(iso: "2023-03-20")!.description == "2023-03-20")
+        #expect(CalendarDate(year: 987, month: 1, day: 9)!.description == "0987-01-09")
     }
 
     @Test("adding days and counting days until are inverse")

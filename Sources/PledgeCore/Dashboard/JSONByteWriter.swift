@@ -52,14 +52,15 @@ struct JSONByteWriter {
         item()
         bytes.append(UInt8(ascii: "\""))
         name.withUTF8Buffer { bytes.append(contentsOf: $0) }
-        bytes.append(contentsOf: pretty ? Self.prettyKeyEnd : Self.compactKeyEnd)
+        bytes.append(UInt8(ascii: "\""))
+        colon()
     }
 
     /// A key that may need escaping (a dictionary's).
     mutating func key(_ name: String) throws {
         item()
         try string(name)
-        bytes.append(contentsOf: pretty ? Self.prettyColon : Self.compactColon)
+        colon()
     }
 
     mutating func openObject() { open(UInt8(ascii: "{")) }
@@ -85,14 +86,14 @@ struct JSONByteWriter {
     }
 
     private mutating func indent() {
-        for _ in 0..<depth { bytes.append(contentsOf: Self.twoSpaces) }
+        for _ in 0..<2 * depth { bytes.append(0x20) }
     }
 
-    private static let prettyKeyEnd: [UInt8] = Array("\" : ".utf8)
-    private static let compactKeyEnd: [UInt8] = Array("\":".utf8)
-    private static let prettyColon: [UInt8] = Array(" : ".utf8)
-    private static let compactColon: [UInt8] = [UInt8(ascii: ":")]
-    private static let twoSpaces: [UInt8] = [0x20, 0x20]
+    private mutating func colon() {
+        if pretty { bytes.append(0x20) }
+        bytes.append(UInt8(ascii: ":"))
+        if pretty { bytes.append(0x20) }
+    }
 
     // MARK: Values
 
@@ -104,9 +105,11 @@ struct JSONByteWriter {
 
     mutating func int(_ value: Int) { bytes.append(contentsOf: value.description.utf8) }
 
-    mutating func bool(_ value: Bool) { bytes.append(contentsOf: (value ? "true" : "false").utf8) }
+    mutating func bool(_ value: Bool) { literal(value ? "true" : "false") }
 
-    mutating func null() { bytes.append(contentsOf: "null".utf8) }
+    mutating func null() { literal("null") }
+
+    private mutating func literal(_ text: StaticString) { text.withUTF8Buffer { bytes.append(contentsOf: $0) } }
 
     /// As the encoder writes a `Double`: its shortest round-trip form, without a trailing `.0`. A value that
     /// is not finite is the encoder's to refuse.
