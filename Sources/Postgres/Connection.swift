@@ -14,6 +14,8 @@ public final class Connection: @unchecked Sendable {
     public let configuration: ConnectionConfiguration
     /// True between `BEGIN` and `COMMIT`/`ROLLBACK` issued by `withTransaction`.
     var inTransaction = false
+    /// A statement sent by `start` whose result has not been read yet.
+    var inFlight: PendingQuery?
 
     /// Connects, or throws `.connectionFailed` naming host, port and database (never the password).
     public init(_ configuration: ConnectionConfiguration = .resolve()) throws {
@@ -86,6 +88,8 @@ public final class Connection: @unchecked Sendable {
 
     // MARK: - internals shared by the extensions
 
+    /// The handle, once any statement still in flight has been read (its outcome kept for its owner): the
+    /// connection is free for the next command.
     func liveHandle() throws -> OpaquePointer {
         guard let handle else {
             throw PostgresError(code: .connectionLost, message: "the connection is closed")
@@ -93,22 +97,32 @@ public final class Connection: @unchecked Sendable {
         guard PQstatus(handle) == CONNECTION_OK else {
             throw PostgresError(code: .connectionLost, message: "the connection to \(configuration.target) is broken")
         }
+        settleInFlight()
         return handle
     }
 
     /// Sends a statement through `PQexecParams`; the caller owns (and must clear) the result.
     func send(_ query: PostgresQuery) throws -> OpaquePointer {
         let handle = try liveHandle()
-        let values = query.bindings.values.map { value in value.flatMap { strdup($0) } }
-        defer { values.forEach { free($0) } }
-        let result: OpaquePointer? = values.map { UnsafePointer($0) }.withUnsafeBufferPointer { valuePointers in
-            query.bindings.typeOIDs.withUnsafeBufferPointer { types in
-                PQexecParams(
-                    handle, query.sql, Int32(values.count), types.baseAddress, valuePointers.baseAddress, nil, nil, 0)
-            }
+        let result = Self.withParameters(of: query) { count, types, values in
+            PQexecParams(handle, query.sql, count, types, values, nil, nil, 0)
         }
         guard let result else { throw lostOrFailed("the statement could not be sent") }
         return result
+    }
+
+    /// The query's bound values as libpq takes them (text format), valid during `body`.
+    static func withParameters<T>(
+        of query: PostgresQuery,
+        _ body: (Int32, UnsafePointer<Oid>?, UnsafePointer<UnsafePointer<CChar>?>?) -> T
+    ) -> T {
+        let values = query.bindings.values.map { value in value.flatMap { strdup($0) } }
+        defer { values.forEach { free($0) } }
+        return values.map { UnsafePointer($0) }.withUnsafeBufferPointer { valuePointers in
+            query.bindings.typeOIDs.withUnsafeBufferPointer { types in
+                body(Int32(values.count), types.baseAddress, valuePointers.baseAddress)
+            }
+        }
     }
 
     func rows(of result: OpaquePointer, for query: PostgresQuery) throws -> PostgresRows {

@@ -126,12 +126,19 @@ public struct DashboardService {
                 var writing: BackgroundTask<Void>?
                 // Nothing may still be running when `entries` stops being valid, error or not.
                 defer { _ = try? writing?.value() }
-                for start in stride(from: 0, to: pledges.count, by: Evaluator.batchSize) {
-                    let batch = Array(pledges[start..<min(start + Evaluator.batchSize, pledges.count)])
+                let batches = stride(from: 0, to: pledges.count, by: Evaluator.batchSize).map {
+                    Array(pledges[$0..<min($0 + Evaluator.batchSize, pledges.count)])
+                }
+                // A batch's timelines (the longest read) are asked for before the last batch is parsed, so
+                // the server reads them meanwhile.
+                var nextTimelines = try batches.first.map { try TimelineRepository(tx).start(for: $0, asOf: asOf) }
+                for (index, batch) in batches.enumerated() {
                     let ids = batch.map(\.publicID)
-                    let timelines = try TimelineRepository(tx).timelines(for: batch, asOf: asOf)
+                    let fetched = try nextTimelines?.batch()
                     let fingerprints = try AlertRepository(tx).openFingerprints(pledgeIDs: ids)
                     var summaries = try run.map { try assessmentRepository.summaries(runID: $0.runID, pledgeIDs: ids) } ?? [:]
+                    nextTimelines = index + 1 < batches.count ? try TimelineRepository(tx).start(for: batches[index + 1], asOf: asOf) : nil
+                    let timelines = try fetched?.timelines(for: batch) ?? [:]
                     let unassessed = batch.filter { summaries[$0.publicID] == nil }.map { pledge in
                         (pledge, timelines[pledge.publicID] ?? Timeline(countsFrom: pledge.countsFrom, asOf: asOf, dailyChanges: []))
                     }

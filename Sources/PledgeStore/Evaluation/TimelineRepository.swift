@@ -10,24 +10,39 @@ public struct TimelineRepository {
 
     /// The timelines of the given pledges as they stood on `asOf`, keyed by public id.
     public func timelines(for pledges: [Pledge], asOf: CalendarDate) throws -> [String: Timeline] {
-        let batch = try fetch(for: pledges, asOf: asOf)
-        var result: [String: Timeline] = [:]
-        for pledge in pledges { result[pledge.publicID] = try batch.timeline(for: pledge) }
-        return result
+        try fetch(for: pledges, asOf: asOf).timelines(for: pledges)
     }
 
     /// The same, unparsed: one row per pledge, its days and their net changes as two arrays. Reading
     /// them is one row per pledge instead of one per day; parsing them is left to the caller's cores.
     public func fetch(for pledges: [Pledge], asOf: CalendarDate) throws -> TimelineBatch {
         guard !pledges.isEmpty else { return TimelineBatch(arrays: [:], asOf: asOf) }
+        return try Self.batch(from: connection.query(Self.query(for: pledges, asOf: asOf)), asOf: asOf)
+    }
+
+    /// The same, sent now and read later: the server reads these timelines while the caller works on the
+    /// last batch. Nothing else may run on the connection in between, or it waits for them first.
+    public func start(for pledges: [Pledge], asOf: CalendarDate) throws -> PendingTimelines {
+        PendingTimelines(pending: pledges.isEmpty ? nil : try connection.start(Self.query(for: pledges, asOf: asOf)), asOf: asOf)
+    }
+
+    public struct PendingTimelines {
+        let pending: PendingQuery?
+        let asOf: CalendarDate
+
+        public func batch() throws -> TimelineBatch {
+            guard let pending else { return TimelineBatch(arrays: [:], asOf: asOf) }
+            return try TimelineRepository.batch(from: pending.rows(), asOf: asOf)
+        }
+    }
+
+    // One index range scan per pledge (LATERAL), whatever the planner's statistics say: a plain join may be
+    // planned as a scan of the whole ledger per batch when the statistics are stale (after a bulk import,
+    // before autovacuum has analysed it). Both arrays aggregate the same rows in the same order, so their
+    // elements pair up.
+    private static func query(for pledges: [Pledge], asOf: CalendarDate) -> PostgresQuery {
         let ids = pledges.map(\.publicID).joined(separator: ",")
-        var arrays: [String: TimelineBatch.Arrays] = [:]
-        // One index range scan per pledge (LATERAL), whatever the planner's statistics say: a plain join
-        // may be planned as a scan of the whole ledger per batch when the statistics are stale (after a
-        // bulk import, before autovacuum has analysed it). Both arrays aggregate the same rows in the same
-        // order, so their elements pair up.
-        for row in try connection.query(
-            """
+        return """
             SELECT p.public_id, d.days::text, d.changes::text
             FROM pledge p
             CROSS JOIN LATERAL (
@@ -39,8 +54,12 @@ public struct TimelineRepository {
                 ) g
             ) d
             WHERE p.public_id = ANY (string_to_array(\(ids), ','))
-            """)
-        {
+            """
+    }
+
+    private static func batch(from rows: PostgresRows, asOf: CalendarDate) throws -> TimelineBatch {
+        var arrays: [String: TimelineBatch.Arrays] = [:]
+        for row in rows {
             let (id, days, changes) = try row.decode((String, String?, String?).self)
             if let days, let changes { arrays[id] = TimelineBatch.Arrays(days: days, changes: changes) }
         }
@@ -60,6 +79,13 @@ public struct TimelineBatch: Sendable {
 
     let arrays: [String: Arrays]
     public let asOf: CalendarDate
+
+    /// The pledges' timelines, keyed by public id.
+    public func timelines(for pledges: [Pledge]) throws -> [String: Timeline] {
+        var result: [String: Timeline] = [:]
+        for pledge in pledges { result[pledge.publicID] = try timeline(for: pledge) }
+        return result
+    }
 
     /// The pledge's timeline (anchored at its counting start; empty when nothing was delivered).
     public func timeline(for pledge: Pledge) throws -> Timeline {
