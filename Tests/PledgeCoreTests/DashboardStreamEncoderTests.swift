@@ -20,7 +20,7 @@ struct DashboardStreamEncoderTests {
     func strings() async throws {
         await propertyCheck(count: 500, input: jsonString) { value in
             var bytes: [UInt8] = []
-            try DashboardStreamEncoder.appendString(value, to: &bytes)
+            try JSONByteWriter.appendString(value, to: &bytes)
             #expect(Data(bytes) == (try encoded(value)), "\(value.debugDescription)")
         }
     }
@@ -40,16 +40,7 @@ struct DashboardStreamEncoderTests {
                 generatedAt: "2023-11-14T06:00:00Z", asOf: "2023-11-14", reportingCurrency: "EUR",
                 summary: .init(pledges: entries.count, byStatus: [:], byDonor: [], byCategory: [], unconverted: [], firingAlerts: 0, pendingAlerts: 0),
                 pledges: entries, alerts: [])
-            var streamer = DashboardStreamEncoder(generatedAt: document.generatedAt, asOf: document.asOf, reportingCurrency: "EUR")
-            var streamed = try streamer.begin()
-            streamed.append(try streamer.beginPledges())
-            for start in stride(from: 0, to: entries.count, by: batchSize) {
-                streamed.append(try streamer.entries(Array(entries[start..<min(start + batchSize, entries.count)])))
-            }
-            streamed.append(try streamer.end(summary: document.summary))
-            var whole = try DashboardDocument.encoder.encode(document)
-            whole.append(0x0A)
-            #expect(streamed == whole)
+            #expect(try Self.streamed(document, batchSize: batchSize) == Self.whole(document))
         }
     }
 
@@ -68,20 +59,29 @@ struct DashboardStreamEncoderTests {
                     pledges: entries.count, byStatus: ["met": 1], byDonor: [], byCategory: [], unconverted: [],
                     firingAlerts: alerts.count, pendingAlerts: 0),
                 pledges: entries, alerts: alerts)
-            var streamer = DashboardStreamEncoder(generatedAt: document.generatedAt, asOf: document.asOf, reportingCurrency: "EUR")
-            var streamed = try streamer.begin()
-            for start in stride(from: 0, to: alerts.count, by: batchSize) {
-                streamed.append(try streamer.alerts(Array(alerts[start..<min(start + batchSize, alerts.count)])))
-            }
-            streamed.append(try streamer.beginPledges())
-            for start in stride(from: 0, to: entries.count, by: batchSize) {
-                streamed.append(try streamer.entries(Array(entries[start..<min(start + batchSize, entries.count)])))
-            }
-            streamed.append(try streamer.end(summary: document.summary))
-            var whole = try DashboardDocument.encoder.encode(document)
-            whole.append(0x0A)
-            #expect(streamed == whole, "seed \(seed)")
+            #expect(try Self.streamed(document, batchSize: batchSize) == Self.whole(document), "seed \(seed)")
         }
+    }
+
+    /// The document streamed: its alerts, then its entries, `batchSize` at a time.
+    static func streamed(_ document: DashboardDocument, batchSize: Int) throws -> Data {
+        func batches<Item>(_ items: [Item]) -> [[Item]] {
+            stride(from: 0, to: items.count, by: batchSize).map { Array(items[$0..<min($0 + batchSize, items.count)]) }
+        }
+        var streamer = DashboardStreamEncoder(generatedAt: document.generatedAt, asOf: document.asOf, reportingCurrency: document.reportingCurrency)
+        var streamed = try streamer.begin()
+        for batch in batches(document.alerts) { streamed.append(try streamer.alerts(batch)) }
+        streamed.append(try streamer.beginPledges())
+        for batch in batches(document.pledges) { streamed.append(try streamer.entries(batch)) }
+        streamed.append(try streamer.end(summary: document.summary))
+        return streamed
+    }
+
+    /// The whole document as the encoder writes it, with the final newline.
+    static func whole(_ document: DashboardDocument) throws -> Data {
+        var whole = try DashboardDocument.encoder.encode(document)
+        whole.append(0x0A)
+        return whole
     }
 
     @Test("a value the encoder refuses (not finite) is refused")

@@ -97,7 +97,7 @@ struct JSONByteWriter {
 
     // MARK: Values
 
-    mutating func string(_ value: String) throws { try DashboardStreamEncoder.appendString(value, to: &bytes) }
+    mutating func string(_ value: String) throws { try Self.appendString(value, to: &bytes) }
 
     mutating func string(_ value: String?) throws {
         if let value { try string(value) } else { null() }
@@ -150,5 +150,31 @@ struct JSONByteWriter {
             try write(&self, value)
         }
         closeObject()
+    }
+
+    /// A JSON string: written as is when it holds only printable ASCII other than `"` and `\\` (dates and
+    /// decimal figures always do), else by the encoder itself, so any escaping is exactly the encoder's.
+    static func appendString(_ value: String, to bytes: inout [UInt8]) throws {
+        var value = value
+        let plain = value.withUTF8 { utf8 in
+            !utf8.contains { $0 < 0x20 || $0 >= 0x7F || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }
+        }
+        if plain {
+            bytes.append(UInt8(ascii: "\""))
+            bytes.append(contentsOf: value.utf8)
+            bytes.append(UInt8(ascii: "\""))
+        } else {
+            // `[value]` compactly is `["…"]`: the string is what lies between the brackets.
+            let encoded = try JSONEncoder.compactWithoutEscapingSlashes.encode([value])
+            bytes.append(contentsOf: encoded.dropFirst().dropLast())
+        }
+    }
+}
+
+extension JSONEncoder {
+    fileprivate static var compactWithoutEscapingSlashes: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        return encoder
     }
 }
