@@ -4,9 +4,10 @@ import Foundation
 /// A statement sent to the server and not read yet: the server works on it while the caller does
 /// something else (an export parses one batch while the server reads the next). One may be in flight per
 /// connection; any other use of the connection first reads it, keeping its rows or its error for `rows()`.
-/// Like the connection, it belongs to one thread at a time.
-public final class PendingQuery: @unchecked Sendable {
-    private let connection: Connection
+/// A failure nobody reads still fails the transaction around it (its COMMIT throws). It belongs to the
+/// thread that started it (it is not `Sendable`, so it cannot leave a pooled connection's closure).
+public final class PendingQuery {
+    private weak var connection: Connection?
     let query: PostgresQuery
     var outcome: Result<PostgresRows, any Error>?
 
@@ -17,8 +18,9 @@ public final class PendingQuery: @unchecked Sendable {
 
     /// The statement's rows, waiting for them if they have not arrived; its error, if it failed.
     public func rows() throws -> PostgresRows {
-        if outcome == nil { connection.settleInFlight() }
-        guard let outcome else { throw PostgresError(code: .usage, message: "the pending statement's result was lost") }
+        if outcome == nil { connection?.settleInFlight() }
+        guard let outcome else { throw PostgresError(code: .connectionLost, message: "the connection closed before the statement's result was read") }
+        if case .failure = outcome { connection?.unreadFailure = nil }
         return try outcome.get()
     }
 }
@@ -46,9 +48,9 @@ extension Connection {
         }
         var first: OpaquePointer?
         while let result = PQgetResult(handle) {
-            if first == nil { first = result } else { PQclear(result) }
             // A COPY would hand out its result again and again: reading it (refusing it) is `rows(of:)`'s.
             let status = PQresultStatus(result)
+            if first == nil { first = result } else { PQclear(result) }
             if status == PGRES_COPY_IN || status == PGRES_COPY_OUT || status == PGRES_COPY_BOTH { break }
         }
         guard let first else {
@@ -57,5 +59,12 @@ extension Connection {
         }
         defer { PQclear(first) }
         pending.outcome = Result { try rows(of: first, for: pending.query) }
+        if case .failure(let error as PostgresError) = pending.outcome { unreadFailure = error }
+    }
+
+    /// The statement in flight, if any, fails with `error` (the connection is closed or broken).
+    func failInFlight(_ error: PostgresError) {
+        inFlight?.outcome = .failure(error)
+        inFlight = nil
     }
 }

@@ -1,3 +1,5 @@
+import CLibPQ
+
 /// Transaction isolation levels, as `BEGIN ISOLATION LEVEL …` spells them.
 public enum IsolationLevel: String, Sendable {
     case readCommitted = "READ COMMITTED"
@@ -39,6 +41,7 @@ extension Connection {
 
     private func transactionOnce<T>(isolation: IsolationLevel, _ body: (Connection) throws -> T) throws -> T {
         try execute(isolation.beginStatement)
+        unreadFailure = nil
         inTransaction = true
         defer { inTransaction = false }
         let value: T
@@ -49,12 +52,24 @@ extension Connection {
             throw error
         }
         do {
-            try execute("COMMIT")
+            try commit()
         } catch {
             rollbackQuietly()
             throw error
         }
         return value
+    }
+
+    /// COMMIT, which the server answers with ROLLBACK when a statement in the transaction had failed
+    /// unnoticed (one started and never read): that is an error too, the statement's own when known.
+    private func commit() throws {
+        let statement: PostgresQuery = "COMMIT"
+        let result = try send(statement)
+        defer { PQclear(result) }
+        _ = try rows(of: result, for: statement)
+        guard String(cString: PQcmdStatus(result)) == "COMMIT" else {
+            throw unreadFailure ?? PostgresError(code: .server, message: "the transaction was rolled back at COMMIT: a statement in it had failed")
+        }
     }
 
     /// A rollback whose own failure must not hide the error that caused it; on a broken connection

@@ -16,6 +16,9 @@ public final class Connection: @unchecked Sendable {
     var inTransaction = false
     /// A statement sent by `start` whose result has not been read yet.
     var inFlight: PendingQuery?
+    /// The error of a statement in flight that failed and that nobody has read yet: a COMMIT after it
+    /// reports it (the server has rolled the transaction back).
+    var unreadFailure: PostgresError?
 
     /// Connects, or throws `.connectionFailed` naming host, port and database (never the password).
     public init(_ configuration: ConnectionConfiguration = .resolve()) throws {
@@ -45,6 +48,7 @@ public final class Connection: @unchecked Sendable {
 
     /// Closes the connection; calling it again does nothing.
     public func close() {
+        failInFlight(PostgresError(code: .connectionLost, message: "the connection was closed with a statement in flight"))
         if let handle {
             PQfinish(handle)
             self.handle = nil
@@ -95,7 +99,9 @@ public final class Connection: @unchecked Sendable {
             throw PostgresError(code: .connectionLost, message: "the connection is closed")
         }
         guard PQstatus(handle) == CONNECTION_OK else {
-            throw PostgresError(code: .connectionLost, message: "the connection to \(configuration.target) is broken")
+            let error = PostgresError(code: .connectionLost, message: "the connection to \(configuration.target) is broken")
+            failInFlight(error)
+            throw error
         }
         settleInFlight()
         return handle
@@ -174,10 +180,21 @@ public final class Connection: @unchecked Sendable {
         return PostgresError(code: .server, message: what, detail: detail)
     }
 
-    /// Ends a COPY nobody asked for and drains its results, so the connection is usable again.
+    /// Ends a COPY nobody asked for and drains its results, so the connection is usable again: a COPY
+    /// FROM STDIN is ended with an error, a COPY TO STDOUT read to its end and discarded.
     func abandonCopy() {
         guard let handle else { return }
         _ = PQputCopyEnd(handle, "not supported here")
-        while let next = PQgetResult(handle) { PQclear(next) }
+        var buffer: UnsafeMutablePointer<CChar>?
+        while PQgetCopyData(handle, &buffer, 0) > 0 {
+            PQfreemem(buffer)
+            buffer = nil
+        }
+        while let next = PQgetResult(handle) {
+            let status = PQresultStatus(next)
+            PQclear(next)
+            // Still in COPY after all that (the connection broke mid-copy): nothing more to read.
+            if status == PGRES_COPY_IN || status == PGRES_COPY_OUT || status == PGRES_COPY_BOTH { break }
+        }
     }
 }

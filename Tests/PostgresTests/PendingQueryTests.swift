@@ -61,4 +61,56 @@ struct PendingQueryTests {
             #expect(try connection.query("SELECT count(*) FROM t").first?.decode(Int.self, at: 0) == 0)
         }
     }
+
+    /// Started, failed, never read: the server has rolled the transaction back, so COMMIT must not report
+    /// success — it throws the statement's own error.
+    @Test("a transaction whose started statement failed unread does not commit, and says why")
+    func unreadFailureFailsCommit() throws {
+        try ScratchDatabase.with(migrated: false) { database in
+            let connection = try database.connect()
+            try connection.execute("CREATE TABLE t (x int)")
+            do {
+                try connection.withTransaction { tx in
+                    try tx.execute("INSERT INTO t VALUES (1)")
+                    _ = try tx.start("INSERT INTO t VALUES (1 / \(0))")
+                }
+                Issue.record("the transaction reported success")
+            } catch let error as PostgresError {
+                #expect(error.sqlState?.rawValue == "22012", "\(error)")
+            }
+            #expect(try connection.query("SELECT count(*) FROM t").first?.decode(Int.self, at: 0) == 0)
+            // Read, the failure is the caller's to handle; the next transaction starts clean.
+            try connection.withTransaction { tx in
+                try tx.execute("INSERT INTO t VALUES (2)")
+            }
+            #expect(try connection.query("SELECT count(*) FROM t").first?.decode(Int.self, at: 0) == 1)
+        }
+    }
+
+    @Test("a COPY to the client, sent either way, is refused and the connection still answers")
+    func copyOut() throws {
+        try ScratchDatabase.with(migrated: false) { database in
+            let connection = try database.connect()
+            #expect(throws: PostgresError.self) { try connection.query("COPY (SELECT generate_series(1, 1000)) TO STDOUT") }
+            #expect(try connection.query("SELECT \(3)::int").first?.decode(Int.self, at: 0) == 3)
+            let pending = try connection.start("COPY (SELECT generate_series(1, 1000)) TO STDOUT")
+            #expect(throws: PostgresError.self) { try pending.rows() }
+            #expect(try connection.query("SELECT \(4)::int").first?.decode(Int.self, at: 0) == 4)
+        }
+    }
+
+    @Test("closing the connection with a statement in flight fails that statement instead of losing it")
+    func closedInFlight() throws {
+        try ScratchDatabase.with(migrated: false) { database in
+            let connection = try database.connect()
+            let pending = try connection.start("SELECT 1")
+            connection.close()
+            do {
+                _ = try pending.rows()
+                Issue.record("rows() of a closed connection's statement succeeded")
+            } catch let error as PostgresError {
+                #expect(error.code == .connectionLost)
+            }
+        }
+    }
 }
