@@ -44,7 +44,7 @@ struct BootstrapWalkTests {
         let rates = blocks.map { max(0, $0.interval.rate) }
         let lengths = blocks.map { Double($0.interval.days) }
         let jitter = JitterTable.multipliers(sigma: input.settings.bootstrapJitterSigma)
-        var generator = SeededGenerator(seed: input.settings.seed)
+        var runSeeds = SeededGenerator(seed: input.settings.seed)
         let runs = max(100, input.settings.bootstrapRuns)
         let horizon = Double(input.horizon)
         let limit = Double(input.asOf.days(until: input.horizonEnd))
@@ -56,6 +56,7 @@ struct BootstrapWalkTests {
             lengths.withUnsafeBufferPointer { lengths in
                 jitter.withUnsafeBufferPointer { jitter in
                     for run in 0..<runs {
+                        var generator = SeededGenerator(seed: runSeeds.next())
                         var day = 0.0
                         var delivered = 0.0
                         var totalAtDeadline: Double?

@@ -9,7 +9,10 @@ import Foundation
 /// quantiles and its total at the deadline the quantity quantiles. A run that has not reached the target
 /// by the deadline continues at its own average pace to find its completion day (walking years of blocks
 /// past the deadline would cost much and add little). Zero intervals stay zero: stalls happen. Seeded,
-/// so the same input gives the same output.
+/// so the same input gives the same output; each run draws from a stream of its own (seeded from the
+/// settings' seed), so a run's blocks do not depend on how many draws the runs before it took: with a
+/// later deadline or a nearer target every run walks the same path, and P(on time) cannot drop (with
+/// one stream shared by all runs it could, by a run or two: a longer walk shifted the next runs' draws).
 public struct BlockBootstrap: ProjectionMethod {
     public let name = "block_bootstrap"
     public init() {}
@@ -24,7 +27,7 @@ public struct BlockBootstrap: ProjectionMethod {
             picker: AliasTable(weights: blocks.map(\.weight)), rates: blocks.map { max(0, $0.interval.rate) },
             lengths: blocks.map { Double($0.interval.days) })
         let jitter = JitterTable.multipliers(sigma: input.settings.bootstrapJitterSigma)
-        var generator = SeededGenerator(seed: input.settings.seed)
+        var runSeeds = SeededGenerator(seed: input.settings.seed)
         let runs = max(100, input.settings.bootstrapRuns)
         let horizon = Double(input.horizon)
         let limit = Double(input.asOf.days(until: input.horizonEnd))
@@ -35,6 +38,7 @@ public struct BlockBootstrap: ProjectionMethod {
         draws.columns.withUnsafeBufferPointer { columns in
             jitter.withUnsafeBufferPointer { jitter in
                 for run in 0..<runs {
+                    var generator = SeededGenerator(seed: runSeeds.next())
                     var day = 0.0
                     var delivered = 0.0
                     var totalAtDeadline: Double?
