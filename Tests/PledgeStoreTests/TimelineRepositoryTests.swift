@@ -83,3 +83,43 @@ struct TimelineArrayTests {
         #expect(throws: PostgresError.self) { try Self.elements("") }
     }
 }
+
+/// A batch's arrays turned into a timeline: plain numeric text the fixed-point way, anything else (19 or
+/// more digits, an exponent) the `Decimal` way — the same timeline — and what neither reads is refused.
+@Suite("timelines parsed from a batch")
+struct TimelineBatchTests {
+    static let start = CalendarDate(iso: "2023-03-20")!
+    static let pledge = Pledge(
+        publicID: "eu-1m-rounds", donor: "European Union", recipient: "Ukraine", title: "1M rounds", category: .military,
+        unit: .count("rounds"), announcedOn: start, countsFrom: start, status: .committed, source: "", notes: "",
+        terms: [PledgeTerms(revision: 1, target: 1_000_000, deadline: start.adding(days: 365), effectiveOn: start, reason: "", recordedBy: "t")])
+
+    static func timeline(days: String, changes: String) throws -> Timeline {
+        let batch = TimelineBatch(arrays: [pledge.publicID: .init(days: days, changes: changes)], asOf: start.adding(days: 300))
+        return try batch.timeline(for: pledge)
+    }
+
+    static func expected(_ changes: [(String, String)]) -> Timeline {
+        Timeline(
+            countsFrom: start, asOf: start.adding(days: 300),
+            dailyChanges: changes.map { (CalendarDate(iso: $0.0)!, Decimal(string: $0.1, locale: Locale(identifier: "en_US_POSIX"))!) })
+    }
+
+    @Test("plain text and text only Decimal reads give the timeline of the same changes")
+    func bothPaths() throws {
+        let plain = try Self.timeline(days: "{2023-03-20,2023-05-02,2023-11-14}", changes: "{1000,-12.5,300000.25}")
+        #expect(plain == Self.expected([("2023-03-20", "1000"), ("2023-05-02", "-12.5"), ("2023-11-14", "300000.25")]))
+        // 19 digits and an exponent are not plain: the whole timeline goes the Decimal way.
+        let general = try Self.timeline(days: "{2023-03-20,2023-05-02}", changes: "{1000,1234567890123456789}")
+        #expect(general == Self.expected([("2023-03-20", "1000"), ("2023-05-02", "1234567890123456789")]))
+        #expect(general.delivered.description == "1234567890123457789")
+    }
+
+    @Test("a change neither way reads, or arrays of different lengths, are refused with the pledge named")
+    func refusals() {
+        for (days, changes) in [("{2023-03-20}", "{abc}"), ("{2023-03-20,2023-05-02}", "{1}"), ("{2023-03-20}", "{1,2}"),
+                                ("{2023-03-20}", "{1e400000}"), ("{2023-03-20,2023-05-02}", "{1234567890123456789}")] {
+            #expect(throws: PostgresError.self, "\(days) \(changes)") { try Self.timeline(days: days, changes: changes) }
+        }
+    }
+}

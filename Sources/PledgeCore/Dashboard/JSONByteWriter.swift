@@ -116,8 +116,7 @@ struct JSONByteWriter {
     mutating func double(_ value: Double?) throws {
         guard let value else { return null() }
         guard value.isFinite else {
-            _ = try DashboardDocument.encoder.encode([value])
-            return null()
+            throw EncodingError.invalidValue(value, .init(codingPath: [], debugDescription: "\(value) is not a JSON number"))
         }
         var text = value.description
         if text.hasSuffix(".0") { text.removeLast(2) }
@@ -176,5 +175,22 @@ extension JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
         return encoder
+    }
+}
+
+/// The JSON an evaluation stores with each assessment, written straight into bytes in the compact layout:
+/// `JSONEncoder` for these took a tenth of an evaluation's CPU. The encoder's bytes (sorted keys, slashes
+/// unescaped; tested); "null" for what it would refuse (a value that is not finite).
+public enum CompactJSON {
+    public static func text(_ strings: [String]) -> String { text(capacity: 64) { try $0.strings(strings) } }
+
+    public static func text(_ map: [String: String]) -> String { text(capacity: 128) { try $0.dictionary(map) } }
+
+    public static func text(_ map: [String: Double]) -> String { text(capacity: 128) { try $0.dictionary(map) } }
+
+    static func text(capacity: Int, _ write: (inout JSONByteWriter) throws -> Void) -> String {
+        var writer = JSONByteWriter(compactCapacity: capacity)
+        do { try write(&writer) } catch { return "null" }
+        return writer.text
     }
 }

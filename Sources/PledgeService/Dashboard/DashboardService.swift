@@ -95,9 +95,7 @@ public struct DashboardService {
             let silenced = try SilenceRepository(tx).activeCoverage(on: asOf)
             var (firing, pending) = (0, 0)
             // As with the entries below: the next batch of alerts is read while the last is written.
-            try withoutActuallyEscaping(alerts) { alerts in
-                var writing: BackgroundTask<Void>?
-                defer { _ = try? writing?.value() }
+            try Self.oneBehind(writing: { inputs in try alerts(DashboardBuilder.alertEntries(inputs)) }) { write in
                 try AlertRepository(tx).forEachOpen(shown: { shown.contains($0) }) { batch in
                     let inputs = batch.map { alert in
                         let rules = silenced[alert.pledgeID] ?? []
@@ -108,27 +106,27 @@ public struct DashboardService {
                     }
                     firing += inputs.filter { $0.state == "firing" }.count
                     pending += inputs.filter { $0.state == "pending" }.count
-                    try writing?.value()
-                    writing = BackgroundTask { try alerts(DashboardBuilder.alertEntries(inputs)) }
+                    try write(inputs)
                 }
-                try writing?.value()
             }
             try beginPledges()
 
             let builder = DashboardBuilder(
                 reportingCurrency: reportingCurrency, rates: try FXRates(tx).conversionRates(to: reportingCurrency, on: asOf))
             let assessor = Assessor(policy: policy)
-            // Each batch is read here while the previous one is turned into entries and passed on in the
-            // background: the database and the encoding share the time instead of taking turns. One batch
-            // is written at a time, in order (the next starts once the last is done).
+            // Each batch is read here while the previous one is turned into entries and written.
             var totals = DashboardBuilder.Totals()
-            try withoutActuallyEscaping(entries) { entries in
-                var writing: BackgroundTask<Void>?
-                // Nothing may still be running when `entries` stops being valid, error or not.
-                defer { _ = try? writing?.value() }
-                let batches = stride(from: 0, to: pledges.count, by: Evaluator.batchSize).map {
-                    Array(pledges[$0..<min($0 + Evaluator.batchSize, pledges.count)])
-                }
+            let batches = stride(from: 0, to: pledges.count, by: Evaluator.batchSize).map {
+                Array(pledges[$0..<min($0 + Evaluator.batchSize, pledges.count)])
+            }
+            try Self.oneBehind(writing: { (read: ReadBatch) in
+                try entries(
+                    read.pledges.map { pledge in
+                        builder.entry(
+                            pledge: pledge, assessment: read.summaries[pledge.publicID]!, timeline: read.timelines[pledge.publicID],
+                            openAlerts: read.fingerprints[pledge.publicID] ?? [], asOf: asOf, totals: &totals)
+                    })
+            }) { write in
                 // A batch's timelines (the longest read) are asked for before the last batch is parsed, so
                 // the server reads them meanwhile.
                 var nextTimelines = try batches.first.map { try TimelineRepository(tx).start(for: $0, asOf: asOf) }
@@ -145,20 +143,36 @@ public struct DashboardService {
                     for (pledge, _, assessment) in try Evaluator.assessConcurrently(unassessed, assessor: assessor, asOf: asOf) {
                         summaries[pledge.publicID] = AssessmentSummary(assessment, scale: pledge.unit.scale)
                     }
-                    let assessed = summaries
-                    try writing?.value()
-                    writing = BackgroundTask {
-                        try entries(
-                            batch.map { pledge in
-                                builder.entry(
-                                    pledge: pledge, assessment: assessed[pledge.publicID]!, timeline: timelines[pledge.publicID],
-                                    openAlerts: fingerprints[pledge.publicID] ?? [], asOf: asOf, totals: &totals)
-                            })
-                    }
+                    try write(ReadBatch(pledges: batch, summaries: summaries, timelines: timelines, fingerprints: fingerprints))
                 }
-                try writing?.value()
             }
             return builder.summary(totals, firingAlerts: firing, pendingAlerts: pending)
+        }
+    }
+
+    /// What one batch of pledges needs to become entries.
+    private struct ReadBatch: Sendable {
+        let pledges: [Pledge]
+        let summaries: [String: AssessmentSummary]
+        let timelines: [String: Timeline]
+        let fingerprints: [String: [String]]
+    }
+
+    /// Runs `read`, which hands its batches to `write` as it reads them; each is passed to `sink` in the
+    /// background, one at a time and in order, the next once the last is done: the reading of one batch and
+    /// the encoding and writing of the one before share the time instead of taking turns. Nothing still
+    /// runs once this returns, error or not (the sink is only lent to the background thread).
+    private static func oneBehind<Batch>(
+        writing sink: (Batch) throws -> Void, read: (_ write: (Batch) throws -> Void) throws -> Void
+    ) throws {
+        try withoutActuallyEscaping(sink) { sink in
+            var writing: BackgroundTask<Void>?
+            defer { _ = try? writing?.value() }
+            try read { batch in
+                try writing?.value()
+                writing = BackgroundTask { try sink(batch) }
+            }
+            try writing?.value()
         }
     }
 

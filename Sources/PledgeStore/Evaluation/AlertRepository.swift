@@ -206,6 +206,4 @@ public struct AlertRepository {
             return (v.0, v.1, v.2, v.3, v.4, v.5, v.6)
         }
     }
-
-    static func encode(_ value: [String: String]) -> String { AssessmentRepository.json(value) }
 }

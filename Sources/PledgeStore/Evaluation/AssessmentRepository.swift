@@ -61,7 +61,6 @@ public struct AssessmentRepository {
     /// The assessments of one run, as documents carry them, keyed by pledge.
     public func summaries(runID: UUID, pledgeIDs: [String]? = nil) throws -> [String: AssessmentSummary] {
         var result: [String: AssessmentSummary] = [:]
-        let decoder = JSONDecoder()
         let ids = pledgeIDs?.joined(separator: ",")
         // One probe of the (run_id, pledge_id) index per pledge asked for. As a plain join the planner
         // scans the whole table whenever the run's rows are most of it (a young history), once per batch:
@@ -76,23 +75,19 @@ public struct AssessmentRepository {
             """)
         {
             let (id, json) = try row.decode((String, String).self)
-            result[id] = try AssessmentSummary(jsonText: json) ?? decoder.decode(AssessmentSummary.self, from: Data(json.utf8))
+            result[id] = try Self.summary(stored: json)
         }
         return result
     }
 
     /// One pledge's assessment history, newest first.
     public func history(pledgeID: String, limit: Int = 100) throws -> [AssessmentSummary] {
-        let decoder = JSONDecoder()
-        return try connection.query(
+        try connection.query(
             """
             SELECT a.summary::text FROM assessment a JOIN pledge p ON p.id = a.pledge_id
             WHERE p.public_id = \(pledgeID) ORDER BY a.id DESC LIMIT \(limit)
             """
-        ).map { row in
-            let json = try row.decode(String.self, at: 0)
-            return try AssessmentSummary(jsonText: json) ?? decoder.decode(AssessmentSummary.self, from: Data(json.utf8))
-        }
+        ).map { try Self.summary(stored: $0.decode(String.self, at: 0)) }
     }
 
     /// The latest status recorded for each pledge before this evaluation.
@@ -121,6 +116,13 @@ public struct AssessmentRepository {
             ids[publicID] = id
         }
         return ids
+    }
+
+    /// A stored summary from its `jsonb::text`: by `JSONText` (an export reads one per pledge), or by
+    /// `JSONDecoder` for whatever that does not read as the decoder would.
+    static func summary(stored json: String) throws -> AssessmentSummary {
+        if let summary = AssessmentSummary(jsonText: json) { return summary }
+        return try JSONDecoder().decode(AssessmentSummary.self, from: Data(json.utf8))
     }
 
     static func number(_ value: Double) -> String {

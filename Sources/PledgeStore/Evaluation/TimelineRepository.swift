@@ -102,35 +102,37 @@ public struct TimelineBatch: Sendable {
             guard let day = CalendarDate(isoUTF8: element) else { throw invalid("day", element) }
             days.append(day)
         }
-        // Changes in plain numeric text (all of them, in practice) are read as fixed point and summed as
-        // integers; should one not be, they all go through `Decimal`.
-        var fixed: [(date: CalendarDate, change: FixedDecimal)]? = []
-        fixed?.reserveCapacity(days.count)
-        var general: [(date: CalendarDate, change: Decimal)] = []
-        var count = 0
-        try Self.forEachElement(of: arrays.changes) { element in
-            guard count < days.count else { throw invalid("change", element) }
-            let day = days[count]
-            count += 1
-            if fixed != nil, let parts = Decimal.plainParts(utf8: element),
-                let change = FixedDecimal(units: parts.negative ? -Int64(parts.mantissa) : Int64(parts.mantissa), scale: parts.fraction)
-            {
-                fixed?.append((day, change))
-                return
+        /// The changes paired with the days, each read by `read`; nil when `read` gives up on one.
+        func changes<Change>(_ read: (UnsafeBufferPointer<UInt8>) throws -> Change?) throws -> [(date: CalendarDate, change: Change)]? {
+            var pairs: [(date: CalendarDate, change: Change)] = []
+            pairs.reserveCapacity(days.count)
+            var gaveUp = false
+            try Self.forEachElement(of: arrays.changes) { element in
+                guard !gaveUp else { return }
+                guard pairs.count < days.count else { throw invalid("change", element) }
+                guard let change = try read(element) else {
+                    gaveUp = true
+                    return
+                }
+                pairs.append((days[pairs.count], change))
             }
-            if let taken = fixed {
-                general = taken.map { ($0.date, $0.change.decimal) }
-                fixed = nil
+            if gaveUp { return nil }
+            guard pairs.count == days.count else {
+                throw PostgresError(
+                    code: .decoding, message: "the timeline of \(pledge.publicID) has \(days.count) days but \(pairs.count) changes")
             }
+            return pairs
+        }
+        // Plain numeric text (all of it, in practice) is read as fixed point and summed as integers;
+        // anything else goes through `Decimal`.
+        if let fixed = try changes(FixedDecimal.init(postgresUTF8:)) {
+            return Timeline(countsFrom: pledge.countsFrom, asOf: asOf, fixedChanges: fixed)
+        }
+        let general = try changes { element -> Decimal? in
             guard let change = Decimal(postgresUTF8: element) else { throw invalid("change", element) }
-            general.append((day, change))
+            return change
         }
-        guard count == days.count else {
-            throw PostgresError(
-                code: .decoding, message: "the timeline of \(pledge.publicID) has \(days.count) days but \(count) changes")
-        }
-        if let fixed { return Timeline(countsFrom: pledge.countsFrom, asOf: asOf, fixedChanges: fixed) }
-        return Timeline(countsFrom: pledge.countsFrom, asOf: asOf, dailyChanges: general)
+        return Timeline(countsFrom: pledge.countsFrom, asOf: asOf, dailyChanges: general ?? [])
     }
 
     /// Hands over each element of a one-dimensional array of dates or numbers in text form, `{a,b,c}`
@@ -149,5 +151,14 @@ public struct TimelineBatch: Sendable {
                 start = index + 1
             }
         }
+    }
+}
+
+extension FixedDecimal {
+    /// Plain numeric text (an optional minus, at most 18 digits, an optional point) as fixed point; nil
+    /// for anything else (an exponent, more digits, `NaN`).
+    init?(postgresUTF8 bytes: UnsafeBufferPointer<UInt8>) {
+        guard let (mantissa, fraction, negative) = Decimal.plainParts(utf8: bytes) else { return nil }
+        self.init(units: negative ? -Int64(mantissa) : Int64(mantissa), scale: fraction)
     }
 }
