@@ -43,6 +43,7 @@ struct BootstrapWalkTests {
         let picker = AliasTable(weights: blocks.map(\.weight))
         let rates = blocks.map { max(0, $0.interval.rate) }
         let lengths = blocks.map { Double($0.interval.days) }
+        let steps = zip(rates, lengths).map { $0 * $1 }
         let jitter = JitterTable.multipliers(sigma: input.settings.bootstrapJitterSigma)
         var runSeeds = SeededGenerator(seed: input.settings.seed)
         let runs = max(100, input.settings.bootstrapRuns)
@@ -56,7 +57,7 @@ struct BootstrapWalkTests {
             lengths.withUnsafeBufferPointer { lengths in
                 jitter.withUnsafeBufferPointer { jitter in
                     for run in 0..<runs {
-                        var generator = SeededGenerator(seed: runSeeds.next())
+                        var generator = WalkGenerator(seed: runSeeds.next())
                         var day = 0.0
                         var delivered = 0.0
                         var totalAtDeadline: Double?
@@ -72,15 +73,17 @@ struct BootstrapWalkTests {
                             }
                             let bits = generator.next()
                             let index = picker.pick(bits)
-                            let rate = rates[index] * jitter[Int(bits & JitterTable.mask)]
+                            let multiplier = jitter[Int(bits & JitterTable.mask)]
+                            let rate = rates[index] * multiplier
+                            let step = steps[index] * multiplier
                             let length = lengths[index]
                             if totalAtDeadline == nil, day + length >= horizon {
                                 totalAtDeadline = delivered + rate * max(0, horizon - day)
                             }
-                            if passage == nil, rate > 0, delivered + rate * length >= remaining {
+                            if passage == nil, rate > 0, delivered + step >= remaining {
                                 passage = day + ((remaining - delivered) / rate).rounded(.up)
                             }
-                            delivered += rate * length
+                            delivered += step
                             day += length
                         }
                         totals[run] = input.delivered + (totalAtDeadline ?? delivered)

@@ -57,14 +57,43 @@ struct SamplingTests {
         await propertyCheck(input: Gen.int(in: 0...20).map(Double.init).array(of: 1...12), Gen.uint64().array(of: 200)) { weights, words in
             guard weights.reduce(0, +) > 0 else { return }
             let table = AliasTable(weights: weights)
-            let rates = weights.indices.map { Double($0) * 10 + 1 }
+            let steps = weights.indices.map { Double($0) * 10 + 1 }
             let lengths = weights.indices.map { Double($0) + 0.5 }
-            let draws = BlockDraws(picker: table, rates: rates, lengths: lengths)
+            let draws = BlockDraws(picker: table, steps: steps, lengths: lengths)
             draws.columns.withUnsafeBufferPointer { columns in
                 for word in words {
                     let picked = table.pick(word)
-                    let drawn = BlockDraws.draw(word, columns: columns)
-                    #expect(drawn.rate == rates[picked] && drawn.length == lengths[picked])
+                    let drawn = BlockDraws.draw(word, columns: columns, shift: draws.shift)
+                    #expect(picked < weights.count && weights[picked] > 0)
+                    #expect(drawn.step == steps[picked] && drawn.length == lengths[picked])
+                }
+            }
+        }
+    }
+
+    @Test("the alias table gives each index exactly its share of the weight, up to the coin's resolution; zero weights none")
+    func aliasTableMass() async {
+        await propertyCheck(input: Gen.int(in: 0...1_000).map { Double($0) / 7 }.array(of: 1...70)) { weights in
+            let total = weights.reduce(0, +)
+            guard total > 0 else { return }
+            let table = AliasTable(weights: weights)
+            // Every column is equally likely; within it, the coin (one of 2²² values) keeps the column's own
+            // index below the threshold and gives the alias above it.
+            let columns = Double(table.threshold.count)
+            let coins = Double(1 << AliasTable.coinBits)
+            var mass = [Double](repeating: 0, count: table.threshold.count)
+            for column in table.threshold.indices {
+                let own = Double(table.threshold[column]) / coins
+                mass[column] += own / columns
+                mass[table.alias[column]] += (1 - own) / columns
+            }
+            #expect(table.threshold.count.nonzeroBitCount == 1 && table.threshold.count >= weights.count)
+            for index in mass.indices {
+                let expected = index < weights.count ? weights[index] / total : 0
+                if expected == 0 {
+                    #expect(mass[index] == 0, "index \(index) weighs nothing but has mass \(mass[index])")
+                } else {
+                    #expect(abs(mass[index] - expected) <= 2 / coins, "index \(index): \(mass[index]) vs \(expected)")
                 }
             }
         }

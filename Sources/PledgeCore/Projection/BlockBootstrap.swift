@@ -23,14 +23,18 @@ public struct BlockBootstrap: ProjectionMethod {
         guard !blocks.isEmpty, totalWeight > 0 else { return LogRateModel().project(input) }
         // The hot loop touches only these: one 64-bit draw picks a block (alias method, O(1)) and its
         // jitter (a stratified table of the log-normal), so a step costs no logarithm, sine or exponential.
-        let draws = BlockDraws(
-            picker: AliasTable(weights: blocks.map(\.weight)), rates: blocks.map { max(0, $0.interval.rate) },
-            lengths: blocks.map { Double($0.interval.days) })
+        let picker = AliasTable(weights: blocks.map(\.weight))
+        let rates = blocks.map { max(0, $0.interval.rate) }
+        let lengths = blocks.map { Double($0.interval.days) }
+        let draws = BlockDraws(picker: picker, steps: zip(rates, lengths).map { $0 * $1 }, lengths: lengths)
         let jitter = JitterTable.multipliers(sigma: input.settings.bootstrapJitterSigma)
         var runSeeds = SeededGenerator(seed: input.settings.seed)
         let runs = max(100, input.settings.bootstrapRuns)
         let horizon = Double(input.horizon)
         let limit = Double(input.asOf.days(until: input.horizonEnd))
+        // The first step reaching this hands over to the careful loop: the deadline, or the end of the
+        // walk if that comes first.
+        let bound = min(horizon, limit)
         let remaining = input.remaining
         var totals = [Double](repeating: 0, count: runs)
         var passages = [Double](repeating: 0, count: runs)
@@ -38,22 +42,21 @@ public struct BlockBootstrap: ProjectionMethod {
         draws.columns.withUnsafeBufferPointer { columns in
             jitter.withUnsafeBufferPointer { jitter in
                 for run in 0..<runs {
-                    var generator = SeededGenerator(seed: runSeeds.next())
+                    var generator = WalkGenerator(seed: runSeeds.next())
                     var day = 0.0
                     var delivered = 0.0
                     var totalAtDeadline: Double?
                     var passage: Double? = remaining == 0 ? 0 : nil
                     // Most steps reach neither the deadline nor the target: this loop takes those without
-                    // looking at either answer, and hands the first step that reaches one (the same draw) on.
-                    var pending: (rate: Double, length: Double)?
-                    if passage == nil {
-                        while day < limit {
+                    // looking at either answer, and hands the first step that reaches one (its draw) on.
+                    var pending: UInt64?
+                    if passage == nil, day < limit {
+                        while true {
                             let bits = generator.next()
-                            let block = BlockDraws.draw(bits, columns: columns)
-                            let rate = block.rate * jitter[Int(bits & JitterTable.mask)]
-                            let step = rate * block.length
-                            if day + block.length >= horizon || delivered + step >= remaining {
-                                pending = (rate, block.length)
+                            let block = BlockDraws.draw(bits, columns: columns, shift: draws.shift)
+                            let step = block.step * jitter[Int(bits & JitterTable.mask)]
+                            if day + block.length >= bound || delivered + step >= remaining {
+                                pending = bits
                                 break
                             }
                             delivered += step
@@ -69,24 +72,20 @@ public struct BlockBootstrap: ProjectionMethod {
                             if pace > 0 { passage = day + ((remaining - delivered) / pace).rounded(.up) }
                             break
                         }
-                        let rate: Double
-                        let length: Double
-                        if let taken = pending {
-                            (rate, length) = taken
-                            pending = nil
-                        } else {
-                            let bits = generator.next()
-                            let block = BlockDraws.draw(bits, columns: columns)
-                            rate = block.rate * jitter[Int(bits & JitterTable.mask)]
-                            length = block.length
-                        }
+                        let bits = pending ?? generator.next()
+                        pending = nil
+                        let index = picker.pick(bits)
+                        let multiplier = jitter[Int(bits & JitterTable.mask)]
+                        let rate = rates[index] * multiplier
+                        let step = draws.steps[index] * multiplier
+                        let length = lengths[index]
                         if totalAtDeadline == nil, day + length >= horizon {
                             totalAtDeadline = delivered + rate * max(0, horizon - day)
                         }
-                        if passage == nil, rate > 0, delivered + rate * length >= remaining {
+                        if passage == nil, rate > 0, delivered + step >= remaining {
                             passage = day + ((remaining - delivered) / rate).rounded(.up)
                         }
-                        delivered += rate * length
+                        delivered += step
                         day += length
                     }
                     totals[run] = input.delivered + (totalAtDeadline ?? delivered)
@@ -115,69 +114,93 @@ public struct BlockBootstrap: ProjectionMethod {
 }
 
 /// Walker's alias method (Vose's construction): draws an index with probability proportional to its
-/// weight in constant time from one 64-bit random word (bits 32–63 choose a column, bits 10–31 the coin).
+/// weight in constant time from one 64-bit random word: its top bits choose a column (the table is padded
+/// with never-drawn columns of weight zero to a power of two, so that is one shift), bits 10–31 the coin.
+/// A column keeps its own index when the coin, a whole number below 2²², is below its threshold; the
+/// threshold is the column's share scaled by 2²² and rounded up, which decides exactly as comparing the
+/// coin's fraction of 2²² with the share would.
 struct AliasTable {
-    let threshold: [Double]
+    static let coinBits = 22
+    let threshold: [UInt64]
     let alias: [Int]
+    /// 64 minus the column index's bits.
+    let shift: UInt64
 
     init(weights: [Double]) {
-        let count = weights.count
+        precondition(weights.count <= 1 << 32, "alias table: too many columns")
+        var width = 1  // at least two columns: a shift by 64 would keep every bit
+        while 1 << width < weights.count { width += 1 }
+        let count = 1 << width
         let total = weights.reduce(0, +)
-        var scaled = weights.map { $0 * Double(count) / total }
-        var threshold = [Double](repeating: 1, count: count)
+        var scaled = (weights + Array(repeating: 0, count: count - weights.count)).map { $0 * Double(count) / total }
+        var share = [Double](repeating: 1, count: count)
         var alias = Array(0..<count)
         var small: [Int] = []
         var large: [Int] = []
         for index in 0..<count {
             if scaled[index] < 1 { small.append(index) } else { large.append(index) }
         }
-        while let light = small.popLast(), let heavy = large.popLast() {
-            threshold[light] = scaled[light]
+        while !small.isEmpty && !large.isEmpty {
+            let light = small.removeLast()
+            let heavy = large.removeLast()
+            share[light] = scaled[light]
             alias[light] = heavy
             scaled[heavy] = scaled[heavy] + scaled[light] - 1
             if scaled[heavy] < 1 { small.append(heavy) } else { large.append(heavy) }
         }
-        // Whatever is left is full up to rounding: it keeps its own column.
-        self.threshold = threshold
+        // Whatever is left is full up to rounding: it keeps its own column — unless it weighs nothing (a
+        // padding column left over by rounding), which then always gives way to the heaviest.
+        let heaviest = weights.indices.max { weights[$0] < weights[$1] } ?? 0
+        for index in small + large where index >= weights.count || weights[index] <= 0 {
+            share[index] = 0
+            alias[index] = heaviest
+        }
+        threshold = share.map { UInt64((max(0, min(1, $0)) * Double(1 << Self.coinBits)).rounded(.up)) }
         self.alias = alias
+        shift = UInt64(64 - width)
     }
 
     @inline(__always)
     func pick(_ bits: UInt64) -> Int {
-        let column = Int(((bits >> 32) &* UInt64(threshold.count)) >> 32)
-        let coin = Double((bits >> 10) & 0x3F_FFFF) * (1.0 / 4_194_304)
-        return coin < threshold[column] ? column : alias[column]
+        let column = Int(bits &>> shift)
+        return (bits >> 10) & 0x3F_FFFF < threshold[column] ? column : alias[column]
     }
 }
 
 /// The alias table with each column's two outcomes inlined: a draw reads one column — its threshold and
-/// both candidate blocks' rate and length — instead of the threshold, the alias and then two more arrays.
-/// Draws exactly what `AliasTable.pick` draws (tested).
+/// both candidate blocks' step (rate × length) and length — instead of the threshold, the alias and then
+/// two more arrays. Draws exactly what `AliasTable.pick` draws (tested).
 struct BlockDraws {
     struct Column {
-        let threshold: Double
-        let rate: Double
+        let threshold: UInt64
+        let step: Double
         let length: Double
-        let aliasRate: Double
+        let aliasStep: Double
         let aliasLength: Double
     }
 
     let columns: [Column]
+    let steps: [Double]
+    let shift: UInt64
 
-    init(picker: AliasTable, rates: [Double], lengths: [Double]) {
+    init(picker: AliasTable, steps: [Double], lengths: [Double]) {
+        // Padding columns are never drawn; their own outcome is a placeholder.
+        func step(_ index: Int) -> Double { index < steps.count ? steps[index] : 0 }
+        func length(_ index: Int) -> Double { index < lengths.count ? lengths[index] : 1 }
         columns = picker.threshold.indices.map { column in
             let alias = picker.alias[column]
             return Column(
-                threshold: picker.threshold[column], rate: rates[column], length: lengths[column], aliasRate: rates[alias],
-                aliasLength: lengths[alias])
+                threshold: picker.threshold[column], step: step(column), length: length(column), aliasStep: step(alias),
+                aliasLength: length(alias))
         }
+        self.steps = steps
+        shift = picker.shift
     }
 
     @inline(__always)
-    static func draw(_ bits: UInt64, columns: UnsafeBufferPointer<Column>) -> (rate: Double, length: Double) {
-        let column = columns[Int(((bits >> 32) &* UInt64(columns.count)) >> 32)]
-        let coin = Double((bits >> 10) & 0x3F_FFFF) * (1.0 / 4_194_304)
-        return coin < column.threshold ? (column.rate, column.length) : (column.aliasRate, column.aliasLength)
+    static func draw(_ bits: UInt64, columns: UnsafeBufferPointer<Column>, shift: UInt64) -> (step: Double, length: Double) {
+        let column = columns[Int(bits &>> shift)]
+        return (bits >> 10) & 0x3F_FFFF < column.threshold ? (column.step, column.length) : (column.aliasStep, column.aliasLength)
     }
 }
 
@@ -230,5 +253,21 @@ struct SeededGenerator: RandomNumberGenerator {
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
+    }
+}
+
+/// The walk's generator, wyrand (Wang Yi's; the generator Go's runtime and Zig's standard library use for
+/// fast draws): one addition and one 64×64→128-bit multiplication a draw, where SplitMix64 takes two
+/// multiplications and three shift-xors. Each run seeds one from `SeededGenerator`.
+struct WalkGenerator: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    @inline(__always)
+    mutating func next() -> UInt64 {
+        state &+= 0xA076_1D64_78BD_642F
+        let product = state.multipliedFullWidth(by: state ^ 0xE703_7ED1_A0B4_28DB)
+        return product.high ^ product.low
     }
 }
