@@ -23,123 +23,133 @@ enum Statistics {
     }
 
     /// The values that would be at `ranks` (ascending, distinct) if `values` were sorted. Reorders `values`.
+    ///
+    /// The middle rank is selected first; it splits the values, and the ranks below and above it are then
+    /// found within their own side only (for the three quantiles of a projection, about five passes over
+    /// the values' length instead of seven when each rank is selected from the last one to the end).
     static func orderStatistics(of values: inout [Double], ranks: [Int]) -> [Double] {
-        var from = 0
-        return ranks.map { rank in
-            if rank == from && rank > 0 {
-                // The rank right after one already selected (the upper neighbour of an interpolated
-                // quantile): everything before `from` is no larger, so it is the least of the rest.
-                moveMinimum(&values, to: from)
-                from = rank + 1
-            } else if rank >= from {
-                select(&values, rank, from: from)
-                from = rank + 1
-            }
-            return values[rank]
-        }
-    }
-
-    /// Swaps the least of `values[position...]` into `position`.
-    static func moveMinimum(_ values: inout [Double], to position: Int) {
+        guard !values.isEmpty else { return [] }
+        // On the buffers themselves: an array's subscripts and swaps would check bounds and uniqueness.
         values.withUnsafeMutableBufferPointer { values in
-            var least = position
-            for index in position..<values.count where values[index] < values[least] { least = index }
-            values.swapAt(position, least)
+            Selection(values: values).select(ranks: ranks[...], low: 0, high: values.count - 1)
         }
+        return ranks.map { values[$0] }
     }
 
-    /// Quickselect: afterwards `values[k]` holds the k-th smallest of `values[from...]`, with no larger
-    /// value before it and no smaller one after it (within `from...`).
+    /// Quickselect on a buffer.
     ///
     /// Each pass splits the range at a median-of-three pivot into "less than the pivot" and the rest with a
     /// branchless Lomuto partition: a compare and a conditional increment per value, where Hoare's
     /// partition mispredicts a branch about every other value on random samples (four times slower on
-    /// 2,000 to 4,000 of them). When nothing is less than the pivot — it is the range's least value, as when
-    /// many samples are equal — a second pass moves the values equal to it to the front, so equal values
-    /// cannot make a pass useless.
-    static func select(_ values: inout [Double], _ k: Int, from: Int) {
-        // On the buffer itself: an array's subscripts and swaps would check bounds and uniqueness each time.
-        values.withUnsafeMutableBufferPointer { values in
+    /// 2,000 to 4,000 of them; an out-of-place partition writing each value at both ends of a scratch
+    /// buffer measured 6 % slower than this one). When nothing is less than the pivot — it is the range's
+    /// least value, as when many samples are equal — a second pass moves the values equal to it to the
+    /// front, so equal values cannot make a pass useless.
+    struct Selection {
+        let values: UnsafeMutableBufferPointer<Double>
+
+        /// Puts each of `ranks` (ascending, distinct, within `low...high`) in its sorted place, given that
+        /// no value before `low` is larger and none after `high` smaller than those in `low...high`.
+        func select(ranks: ArraySlice<Int>, low: Int, high: Int) {
+            var ranks = ranks
+            var low = low
+            var high = high
+            // A rank at an end of the range (the neighbour of one already selected, as for an interpolated
+            // quantile) is the least or the greatest of the range: one scan finds it.
+            while let first = ranks.first, first == low, low < high {
+                moveExtreme(low: low, high: high, to: low)
+                ranks.removeFirst()
+                low += 1
+            }
+            while let last = ranks.last, last == high, low < high {
+                moveExtreme(low: low, high: high, to: high)
+                ranks.removeLast()
+                high -= 1
+            }
+            guard !ranks.isEmpty, low < high else { return }
+            let middle = ranks.startIndex + ranks.count / 2
+            let rank = ranks[middle]
+            select(rank, from: low, through: high)
+            select(ranks: ranks[..<middle], low: low, high: rank - 1)
+            select(ranks: ranks[(middle + 1)...], low: rank + 1, high: high)
+        }
+
+        /// Swaps the least (`to == low`) or the greatest (`to == high`) of `values[low...high]` into `to`.
+        /// A NaN is never kept over a number (no comparison with it holds), which is all the order a NaN has.
+        func moveExtreme(low: Int, high: Int, to position: Int) {
+            var chosen = position
+            if position == low {
+                for index in low...high where values[index] < values[chosen] || values[chosen].isNaN { chosen = index }
+            } else {
+                for index in low...high where values[index] > values[chosen] || values[chosen].isNaN { chosen = index }
+            }
+            values.swapAt(position, chosen)
+        }
+
+        /// Afterwards `values[k]` holds the k-th smallest of `values[from...through]`, with no larger value
+        /// before it and no smaller one after it (within `from...through`).
+        func select(_ k: Int, from: Int, through: Int) {
             var low = from
-            var high = values.count - 1
+            var high = through
             while low < high {
                 let (a, b, c) = (values[low], values[low + (high - low) / 2], values[high])
                 let pivot = max(min(a, b), min(max(a, b), c))
-                let less = partitionLess(values, low, high, than: pivot)
+                let less = partition(low, high) { $0 < pivot }
                 if k < less {
                     high = less - 1
                 } else if less > low {
                     low = less
                 } else {
-                    let equal = partitionNotGreater(values, low, high, than: pivot)
+                    let equal = partition(low, high) { $0 <= pivot }
                     // Only a NaN pivot leaves nothing on either side; Hoare's partition copes with it.
-                    guard equal > low else { return hoareSelect(values, k, low: low, high: high) }
+                    guard equal > low else { return hoareSelect(k, low: low, high: high) }
                     if k < equal { return }
                     low = equal
                 }
             }
         }
-    }
 
-    /// Moves the values of `low...high` that are less than `pivot` to its front; returns how far they reach.
-    @inline(__always)
-    private static func partitionLess(_ values: UnsafeMutableBufferPointer<Double>, _ low: Int, _ high: Int, than pivot: Double) -> Int {
-        var store = low
-        var index = low
-        while index <= high {
-            let value = values[index]
-            let left = value < pivot
-            values[index] = values[store]
-            values[store] = value
-            store &+= left ? 1 : 0
-            index &+= 1
-        }
-        return store
-    }
-
-    /// As `partitionLess`, for the values not greater than `pivot`. Written out rather than sharing a
-    /// comparison closure with it: passed as a closure, the comparison was not compiled branch-free.
-    @inline(__always)
-    private static func partitionNotGreater(
-        _ values: UnsafeMutableBufferPointer<Double>, _ low: Int, _ high: Int, than pivot: Double
-    ) -> Int {
-        var store = low
-        var index = low
-        while index <= high {
-            let value = values[index]
-            let left = value <= pivot
-            values[index] = values[store]
-            values[store] = value
-            store &+= left ? 1 : 0
-            index &+= 1
-        }
-        return store
-    }
-
-    /// Hoare's selection, for a range the partitions above cannot split (its pivot is NaN).
-    private static func hoareSelect(_ values: UnsafeMutableBufferPointer<Double>, _ k: Int, low: Int, high: Int) {
-        var low = low
-        var high = high
-        while low < high {
-            let (a, b, c) = (values[low], values[low + (high - low) / 2], values[high])
-            let pivot = max(min(a, b), min(max(a, b), c))
-            var i = low
-            var j = high
-            while i <= j {
-                while i <= high && values[i] < pivot { i += 1 }
-                while j >= low && values[j] > pivot { j -= 1 }
-                if i <= j {
-                    values.swapAt(i, j)
-                    i += 1
-                    j -= 1
-                }
+        /// Moves the values of `low...high` for which `left` holds to its front; returns how far they reach.
+        @inline(__always)
+        private func partition(_ low: Int, _ high: Int, _ left: (Double) -> Bool) -> Int {
+            var store = low
+            var index = low
+            while index <= high {
+                let value = values[index]
+                let goesLeft = left(value)
+                values[index] = values[store]
+                values[store] = value
+                store &+= goesLeft ? 1 : 0
+                index &+= 1
             }
-            if k <= j {
-                high = j
-            } else if k >= i {
-                low = i
-            } else {
-                return
+            return store
+        }
+
+        /// Hoare's selection, for a range the partitions above cannot split (its pivot is NaN).
+        private func hoareSelect(_ k: Int, low: Int, high: Int) {
+            var low = low
+            var high = high
+            while low < high {
+                let (a, b, c) = (values[low], values[low + (high - low) / 2], values[high])
+                let pivot = max(min(a, b), min(max(a, b), c))
+                var i = low
+                var j = high
+                while i <= j {
+                    while i <= high && values[i] < pivot { i += 1 }
+                    while j >= low && values[j] > pivot { j -= 1 }
+                    if i <= j {
+                        values.swapAt(i, j)
+                        i += 1
+                        j -= 1
+                    }
+                }
+                if k <= j {
+                    high = j
+                } else if k >= i {
+                    low = i
+                } else {
+                    return
+                }
             }
         }
     }
