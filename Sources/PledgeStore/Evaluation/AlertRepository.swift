@@ -110,17 +110,20 @@ public struct AlertRepository {
     /// Writes many alerts' new states in one statement (the rows travel as one bound JSON array).
     public func saveAll(_ alerts: [StoredAlert]) throws {
         guard !alerts.isEmpty else { return }
-        struct Row: Encodable {
-            let fingerprint, pledge, rule, state: String
-            let labels, annotations: [String: String]
-            let active_count, inactive_count: Int
-            let starts_at, ends_at: String?
-        }
-        let rows = alerts.map { alert in
-            Row(
-                fingerprint: alert.fingerprint, pledge: alert.pledgeID, rule: alert.rule.rawValue, state: alert.machine.state.rawValue,
-                labels: alert.labels, annotations: alert.annotations, active_count: alert.machine.activeCount,
-                inactive_count: alert.machine.inactiveCount, starts_at: alert.startsAt?.postgresText, ends_at: alert.endsAt?.postgresText)
+        var rows = CompactJSONRows(capacity: alerts.count * 512)
+        for alert in alerts {
+            rows.beginRow()
+            try rows.field("fingerprint", alert.fingerprint)
+            try rows.field("pledge", alert.pledgeID)
+            try rows.field("rule", alert.rule.rawValue)
+            try rows.field("state", alert.machine.state.rawValue)
+            try rows.field("labels", alert.labels)
+            try rows.field("annotations", alert.annotations)
+            rows.field("active_count", alert.machine.activeCount)
+            rows.field("inactive_count", alert.machine.inactiveCount)
+            try rows.field("starts_at", alert.startsAt?.postgresText)
+            try rows.field("ends_at", alert.endsAt?.postgresText)
+            rows.endRow()
         }
         try connection.execute(
             """
@@ -128,7 +131,7 @@ public struct AlertRepository {
                                starts_at, ends_at, updated_at)
             SELECT r.fingerprint, p.id, r.rule, r.state, r.labels, r.annotations, r.active_count, r.inactive_count,
                    r.starts_at, r.ends_at, now()
-            FROM jsonb_to_recordset(\(AssessmentRepository.json(rows))::jsonb) AS r(
+            FROM jsonb_to_recordset(\(rows.text)::jsonb) AS r(
                 fingerprint text, pledge text, rule text, state text, labels jsonb, annotations jsonb, active_count int,
                 inactive_count int, starts_at timestamptz, ends_at timestamptz)
             JOIN pledge p ON p.public_id = r.pledge
@@ -157,23 +160,23 @@ public struct AlertRepository {
     /// Appends transitions to the alerts' history in one statement, in the given order.
     public func recordTransitions(_ transitions: [Transition], runID: UUID, asOf: CalendarDate) throws {
         guard !transitions.isEmpty else { return }
-        struct Row: Encodable {
-            let n: Int
-            let fingerprint, from_state, to_state: String
-            let notification: String?
-            let silenced_by: Int?
-            let annotations: [String: String]
-        }
-        let rows = transitions.enumerated().map { index, t in
-            Row(
-                n: index, fingerprint: t.alert.fingerprint, from_state: t.from.rawValue, to_state: t.alert.machine.state.rawValue,
-                notification: t.notification?.rawValue, silenced_by: t.silencedBy, annotations: t.alert.annotations)
+        var rows = CompactJSONRows(capacity: transitions.count * 384)
+        for (index, transition) in transitions.enumerated() {
+            rows.beginRow()
+            rows.field("n", index)
+            try rows.field("fingerprint", transition.alert.fingerprint)
+            try rows.field("from_state", transition.from.rawValue)
+            try rows.field("to_state", transition.alert.machine.state.rawValue)
+            try rows.field("notification", transition.notification?.rawValue)
+            rows.field("silenced_by", transition.silencedBy)
+            try rows.field("annotations", transition.alert.annotations)
+            rows.endRow()
         }
         try connection.execute(
             """
             INSERT INTO alert_event (fingerprint, run_id, as_of, from_state, to_state, notification, silenced_by, annotations)
             SELECT r.fingerprint, \(runID), \(asOf), r.from_state, r.to_state, r.notification, r.silenced_by, r.annotations
-            FROM jsonb_to_recordset(\(AssessmentRepository.json(rows))::jsonb) AS r(
+            FROM jsonb_to_recordset(\(rows.text)::jsonb) AS r(
                 n int, fingerprint text, from_state text, to_state text, notification text, silenced_by int, annotations jsonb)
             ORDER BY r.n
             """)

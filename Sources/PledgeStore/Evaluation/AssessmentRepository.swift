@@ -128,11 +128,4 @@ public struct AssessmentRepository {
     static func number(_ value: Double) -> String {
         value.isFinite ? "\(value)" : (value > 0 ? "Infinity" : "-Infinity")
     }
-
-    /// JSON for a jsonb parameter or column, keys sorted (so equal values give equal text).
-    static func json<T: Encodable>(_ value: T) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return (try? String(decoding: encoder.encode(value), as: UTF8.self)) ?? "null"
-    }
 }
