@@ -20,8 +20,9 @@ public struct Timeline: Sendable, Equatable, Codable {
 
     public let points: [Point]
 
-    /// Builds the series from per-day net changes (the SQL aggregate), anchored at `countsFrom`.
-    /// Days before `countsFrom` are folded into the anchor day; days after `asOf` are ignored.
+    /// Builds the series from dated changes — a ledger's entries, several on one day or not — anchored at
+    /// `countsFrom`: a point per day, its total at the end of the day. Days before `countsFrom` are folded
+    /// into the anchor day; days after `asOf` are ignored.
     /// The anchor is zero at the start of `countsFrom`; when something is delivered on that very day, the
     /// anchor is dated the day before (the end of which is the same instant), so that first delivery is an
     /// interval of one day that the rate models see, not a zero-day step they would have to drop.

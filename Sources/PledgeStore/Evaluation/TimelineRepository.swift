@@ -2,7 +2,8 @@ import Foundation
 import PledgeCore
 import Postgres
 
-/// Per-pledge daily net changes, aggregated in SQL: no delivery row travels to Swift.
+/// Per-pledge ledger entries (date and signed quantity), one row per pledge: no delivery row travels to
+/// Swift on its own.
 public struct TimelineRepository {
     let connection: Connection
 
@@ -13,7 +14,7 @@ public struct TimelineRepository {
         try fetch(for: pledges, asOf: asOf).timelines(for: pledges)
     }
 
-    /// The same, unparsed: one row per pledge, its days and their net changes as two arrays. Reading
+    /// The same, unparsed: one row per pledge, its entries' days and quantities as two arrays. Reading
     /// them is one row per pledge instead of one per day; parsing them is left to the caller's cores.
     public func fetch(for pledges: [Pledge], asOf: CalendarDate) throws -> TimelineBatch {
         guard !pledges.isEmpty else { return TimelineBatch(arrays: [:], asOf: asOf) }
@@ -39,19 +40,22 @@ public struct TimelineRepository {
     // One index range scan per pledge (LATERAL), whatever the planner's statistics say: a plain join may be
     // planned as a scan of the whole ledger per batch when the statistics are stale (after a bulk import,
     // before autovacuum has analysed it). Both arrays aggregate the same rows in the same order, so their
-    // elements pair up.
+    // elements pair up. The entries travel as they are, in date order, and `Timeline` sums a day's entries
+    // on the client: summing them per day in SQL (GROUP BY, numeric addition) doubled the server's time
+    // for the query (medium ledger, all 10,000 timelines: 419 ms → 211 ms without it), for 10 % fewer
+    // elements.
     private static func query(for pledges: [Pledge], asOf: CalendarDate) -> PostgresQuery {
         let ids = pledges.map(\.publicID).joined(separator: ",")
         return """
             SELECT p.public_id, d.days::text, d.changes::text
             FROM pledge p
             CROSS JOIN LATERAL (
-                SELECT array_agg(g.day) AS days, array_agg(g.change) AS changes
+                SELECT array_agg(e.delivered_on) AS days, array_agg(e.quantity) AS changes
                 FROM (
-                    SELECT delivered_on AS day, sum(quantity) AS change FROM delivery
+                    SELECT delivered_on, quantity FROM delivery
                     WHERE pledge_id = p.id AND delivered_on <= \(asOf)
-                    GROUP BY delivered_on
-                ) g
+                    ORDER BY delivered_on
+                ) e
             ) d
             WHERE p.public_id = ANY (string_to_array(\(ids), ','))
             """
@@ -71,9 +75,9 @@ public struct TimelineRepository {
 /// thread: evaluate parses them on the cores that assess, not on the connection's.
 public struct TimelineBatch: Sendable {
     struct Arrays: Sendable {
-        /// `{2023-03-20,2023-11-14}`: the days with ledger activity.
+        /// `{2023-03-20,2023-11-14,2023-11-14}`: the entries' days, in order (a day may repeat).
         let days: String
-        /// `{300000,-12.5}`: each day's net change, in the same order.
+        /// `{300000,-12.5,2}`: each entry's signed quantity, in the same order; `Timeline` sums a day's.
         let changes: String
     }
 
