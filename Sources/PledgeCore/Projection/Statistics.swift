@@ -75,13 +75,21 @@ enum Statistics {
         }
 
         /// Swaps the least (`to == low`) or the greatest (`to == high`) of `values[low...high]` into `to`.
-        /// A NaN is never kept over a number (no comparison with it holds), which is all the order a NaN has.
+        /// A NaN has no order: the scan starts from the first number, so a NaN is never kept over one.
         func moveExtreme(low: Int, high: Int, to position: Int) {
             var chosen = position
+            if values[chosen].isNaN, let number = (low...high).first(where: { !values[$0].isNaN }) { chosen = number }
+            var best = values[chosen]
             if position == low {
-                for index in low...high where values[index] < values[chosen] || values[chosen].isNaN { chosen = index }
+                for index in low...high where values[index] < best {
+                    chosen = index
+                    best = values[index]
+                }
             } else {
-                for index in low...high where values[index] > values[chosen] || values[chosen].isNaN { chosen = index }
+                for index in low...high where values[index] > best {
+                    chosen = index
+                    best = values[index]
+                }
             }
             values.swapAt(position, chosen)
         }
