@@ -28,6 +28,36 @@ struct SamplingTests {
         }
     }
 
+    /// Long enough for the sampled pivot (600 values and more), in one of five shapes: random, few
+    /// distinct, ascending, descending, or in sorted runs (as pairwise slopes come).
+    static func shaped(_ numbers: [Int], _ shape: Int) -> [Double] {
+        let values = numbers.map(Double.init)
+        switch shape {
+        case 0: return values
+        case 1: return values.map { Double(Int($0) % 3) }
+        case 2: return values.sorted()
+        case 3: return values.sorted(by: >)
+        default: return stride(from: 0, to: values.count, by: 50).flatMap { values[$0..<min($0 + 50, values.count)].sorted() }
+        }
+    }
+
+    @Test("long samples: quantiles and any ranks equal the sorted values'")
+    func longSamples() async {
+        await propertyCheck(
+            count: 60, input: Gen.int(in: 0...4), Gen.int(in: -1_000_000...1_000_000).array(of: 600...5_000),
+            Gen.int(in: 0...4_999).array(of: 1...7)
+        ) { shape, numbers, picks in
+            let values = Self.shaped(numbers, shape)
+            let sorted = values.sorted()
+            var scratch = values
+            #expect(Statistics.quantiles(of: &scratch, [0.1, 0.5, 0.9]) == [0.1, 0.5, 0.9].map { Self.quantile(sorted: sorted, $0) })
+            #expect(scratch.sorted() == sorted, "selection only reorders")
+            let ranks = Array(Set(picks.map { $0 % values.count })).sorted()
+            scratch = values
+            #expect(Statistics.orderStatistics(of: &scratch, ranks: ranks) == ranks.map { sorted[$0] })
+        }
+    }
+
     @Test("order statistics at any ascending ranks equal the sorted values at those ranks")
     func orderStatistics() async {
         await propertyCheck(input: Self.values, Gen.int(in: 0...299).array(of: 1...6)) { values, picks in

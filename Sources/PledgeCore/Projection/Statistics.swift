@@ -1,3 +1,5 @@
+import Foundation
+
 /// Order statistics of projection samples, by selection rather than sorting.
 enum Statistics {
     /// Linear-interpolated quantiles (between the order statistics around q·(n−1)) for ascending `qs`,
@@ -100,8 +102,15 @@ enum Statistics {
             var low = from
             var high = through
             while low < high {
-                let (a, b, c) = (values[low], values[low + (high - low) / 2], values[high])
-                let pivot = max(min(a, b), min(max(a, b), c))
+                let pivot: Double
+                if high - low >= Self.sampled {
+                    // Floyd and Rivest: the pivot is the sample's value at k's place, so it lands near k
+                    // and one pass leaves k in a small part.
+                    pivot = samplePivot(k, low: low, high: high)
+                } else {
+                    let (a, b, c) = (values[low], values[low + (high - low) / 2], values[high])
+                    pivot = max(min(a, b), min(max(a, b), c))
+                }
                 let less = partition(low, high) { $0 < pivot }
                 if k < less {
                     high = less - 1
@@ -115,6 +124,32 @@ enum Statistics {
                     low = equal
                 }
             }
+        }
+
+        /// Ranges at least this long take their pivot from a sample.
+        static let sampled = 600
+
+        /// Floyd and Rivest's pivot for rank `k` of `low...high`: a sample of about n^(2/3)/2 values, spread
+        /// evenly over the range, is gathered around `k` and selected at the rank that corresponds to
+        /// `k`, nudged by about one standard deviation towards the range's middle, so k most likely falls
+        /// in the smaller part of the partition that follows (Floyd & Rivest 1975, algorithm SELECT).
+        private func samplePivot(_ k: Int, low: Int, high: Int) -> Double {
+            let n = Double(high - low + 1)
+            let i = Double(k - low + 1)
+            let z = log(n)
+            let size = 0.5 * exp(2 * z / 3)
+            let deviation = 0.25 * (z * size * (n - size) / n).squareRoot() * (i < n / 2 ? -1 : 1)
+            let sampleLow = max(low, Int(Double(k) - i * size / n + deviation))
+            let sampleHigh = min(high, Int(Double(k) + (n - i) * size / n + deviation))
+            // Gather the sample from across the range (values may come in an order, as pairwise slopes do).
+            let count = sampleHigh - sampleLow + 1
+            let stride = (high - low + 1) / count
+            for index in 0..<count {
+                let from = low + index * stride
+                if from < sampleLow || from > sampleHigh { values.swapAt(sampleLow + index, from) }
+            }
+            select(k, from: sampleLow, through: sampleHigh)
+            return values[k]
         }
 
         /// Moves the values of `low...high` for which `left` holds to its front; returns how far they reach.
