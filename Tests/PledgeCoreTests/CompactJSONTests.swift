@@ -96,4 +96,25 @@ struct SummaryFigureTests {
             #expect(AssessmentSummary.decimal(value, scale: scale) == AssessmentSummary.decimalThroughDecimal(value, scale: scale), "\(value) at \(scale)")
         }
     }
+
+    /// printf's own text, trimmed as the summary trims it.
+    static func printf(_ value: Double, scale: Int) -> String {
+        var text = String(format: "%.\(scale)f", value)
+        if scale > 0 {
+            while text.hasSuffix("0") { text.removeLast() }
+            if text.hasSuffix(".") { text.removeLast() }
+        }
+        return text == "-0" ? "0" : text
+    }
+
+    @Test("exact ties round to even, as printf rounds them: binary fractions at every scale")
+    func ties() async {
+        await propertyCheck(count: 3_000, input: Gen.int(in: -1_000_000_000...1_000_000_000), Gen.int(in: 0...40), Gen.int(in: 0...17)) { numerator, power, scale in
+            let value = Double(numerator) / Double(UInt64(1) << UInt64(power % 40))
+            #expect(AssessmentSummary.decimal(value, scale: scale) == Self.printf(value, scale: scale), "\(numerator)/2^\(power % 40) at \(scale)")
+        }
+        for (value, scale, text) in [(0.125, 2, "0.12"), (0.375, 2, "0.38"), (2.5, 0, "2"), (3.5, 0, "4"), (-0.5, 0, "0"), (1.005, 2, "1"), (5e-324, 17, "0")] {
+            #expect(AssessmentSummary.decimal(value, scale: scale) == text, "\(value) at \(scale)")
+        }
+    }
 }
