@@ -23,6 +23,34 @@ public indirect enum JSONText: Equatable, Sendable {
         }
     }
 
+    /// A flat object of strings (`{"key": "value", …}`) read straight into a dictionary, without a
+    /// `JSONText` per member: an export reads two per alert. nil for anything else, as `parse` would
+    /// be (and for a repeated key).
+    public static func stringMap(_ text: String) -> [String: String]? {
+        var text = text
+        return text.withUTF8 { bytes -> [String: String]? in
+            var reader = Reader(bytes: bytes)
+            reader.skipSpace()
+            guard reader.take(UInt8(ascii: "{")) else { return nil }
+            var map: [String: String] = [:]
+            reader.skipSpace()
+            if !reader.take(UInt8(ascii: "}")) {
+                repeat {
+                    reader.skipSpace()
+                    guard let key = reader.string() else { return nil }
+                    reader.skipSpace()
+                    guard reader.take(UInt8(ascii: ":")) else { return nil }
+                    reader.skipSpace()
+                    guard let value = reader.string(), map.updateValue(value, forKey: key) == nil else { return nil }
+                    reader.skipSpace()
+                } while reader.take(UInt8(ascii: ","))
+                guard reader.take(UInt8(ascii: "}")) else { return nil }
+            }
+            reader.skipSpace()
+            return reader.index == bytes.count ? map : nil
+        }
+    }
+
     public var string: String? { if case .string(let value) = self { value } else { nil } }
     public var object: [String: JSONText]? { if case .object(let value) = self { value } else { nil } }
 
@@ -174,7 +202,7 @@ public indirect enum JSONText: Equatable, Sendable {
             return value
         }
 
-        private mutating func take(_ byte: UInt8) -> Bool {
+        mutating func take(_ byte: UInt8) -> Bool {
             guard index < bytes.count, bytes[index] == byte else { return false }
             index += 1
             return true

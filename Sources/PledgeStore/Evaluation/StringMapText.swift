@@ -13,13 +13,5 @@ enum StringMapText {
     }
 
     /// The fast path: nil for anything it does not read (the caller falls back to the decoder).
-    static func parse(_ text: String) -> [String: String]? {
-        guard let members = JSONText.parse(text)?.object else { return nil }
-        var map: [String: String] = [:]
-        for (key, value) in members {
-            guard let string = value.string else { return nil }
-            map[key] = string
-        }
-        return map
-    }
+    static func parse(_ text: String) -> [String: String]? { JSONText.stringMap(text) }
 }
