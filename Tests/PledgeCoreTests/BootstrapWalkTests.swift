@@ -22,7 +22,7 @@ struct BootstrapWalkTests {
                 day = day.adding(days: gap)
                 changes.append((day, Decimal(increment)))
             }
-            let timeline = Timeline(countsFrom: start, asOf: day, dailyChanges: changes)
+            let timeline = Timeline(countsFrom: start, asOf: day, changes: changes)
             var settings = ProjectionSettings()
             settings.bootstrapRuns = 300
             let delivered = increments.prefix(gaps.count).reduce(0, +)

@@ -40,7 +40,7 @@ struct FixedDecimalTests {
             let asOf = start.adding(days: 45)
             let fixed = zip(days, changes).map { (date: start.adding(days: $0), change: $1) }
             let viaFixed = Timeline(countsFrom: start, asOf: asOf, fixedChanges: fixed)
-            let viaDecimal = Timeline(countsFrom: start, asOf: asOf, dailyChanges: fixed.map { ($0.date, $0.change.decimal) })
+            let viaDecimal = Timeline(countsFrom: start, asOf: asOf, changes: fixed.map { ($0.date, $0.change.decimal) })
             #expect(viaFixed.points.count == viaDecimal.points.count)
             for (a, b) in zip(viaFixed.points, viaDecimal.points) {
                 #expect(a.date == b.date && a.assumed == b.assumed && Self.same(a.cumulative, b.cumulative), "\(a) against \(b)")

@@ -18,7 +18,7 @@ struct ProjectionAcceptanceTests {
     }
 
     static func timeline(_ changes: [(String, Decimal)], from: String = "2023-03-20", asOf: String) -> Timeline {
-        Timeline(countsFrom: date(from), asOf: date(asOf), dailyChanges: changes.map { (date($0.0), $0.1) })
+        Timeline(countsFrom: date(from), asOf: date(asOf), changes: changes.map { (date($0.0), $0.1) })
     }
 
     @Test("EU 1M rounds on 2023-11-14: run-rate ≈ 473,000, required ≈ 4× observed, P(on time) < 0.1, likely_miss")

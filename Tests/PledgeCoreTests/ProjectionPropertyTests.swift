@@ -16,7 +16,7 @@ struct ProjectionPropertyTests {
             day = day.adding(days: gap)
             changes.append((day, Decimal(increment)))
         }
-        return (Timeline(countsFrom: start, asOf: day, dailyChanges: changes), day)
+        return (Timeline(countsFrom: start, asOf: day, changes: changes), day)
     }
 
     static func input(_ timeline: Timeline, asOf: CalendarDate, target: Decimal = 1_000_000, deadlineAfter: Int = 200) -> ProjectionInput {

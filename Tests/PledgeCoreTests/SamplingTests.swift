@@ -131,10 +131,17 @@ struct SamplingTests {
 
     @Test("a NaN among the samples (whose order is undefined) ends the selection all the same, every value kept")
     func notANumber() {
-        for values in [[Double.nan, 1, .nan, 2, 3], [2, .nan, .nan], [.nan, .nan, .nan, .nan], [5, 4, .nan, 3, 2, 1, .nan, 0]] {
+        // Long ones too, where the pivot comes from a sample (NaN in it, around it, or everywhere).
+        let long = (0..<2_000).map { Double(($0 * 7_919) % 2_003) }
+        let longCases: [[Double]] = [
+            long.enumerated().map { $0.offset % 5 == 0 ? .nan : $0.element }, long.map { _ in .nan },
+            long.enumerated().map { (900..<1_100).contains($0.offset) ? .nan : $0.element },
+        ]
+        for values in [[Double.nan, 1, .nan, 2, 3], [2, .nan, .nan], [.nan, .nan, .nan, .nan], [5, 4, .nan, 3, 2, 1, .nan, 0]] + longCases {
             var scratch = values
-            let found = Statistics.orderStatistics(of: &scratch, ranks: Array(values.indices))
-            #expect(found.count == values.count)
+            let ranks = values.count > 100 ? [0, 199, 200, 999, 1_000, 1_799, 1_800, 1_999] : Array(values.indices)
+            let found = Statistics.orderStatistics(of: &scratch, ranks: ranks)
+            #expect(found.count == ranks.count)
             #expect(scratch.filter(\.isNaN).count == values.filter(\.isNaN).count)
             #expect(scratch.filter { !$0.isNaN }.sorted() == values.filter { !$0.isNaN }.sorted())
         }

@@ -6,13 +6,14 @@ import TestSupport
 
 @testable import PledgeStore
 
-/// Timelines come from the server as two arrays per pledge (days, net changes) and are parsed off the
-/// connection's thread: they must be the ledger's entries summed per day, corrections included.
+/// Timelines come from the server as two arrays per pledge (the entries' days and quantities) and are
+/// summed per day as they are parsed, off the connection's thread: they must be the ledger's entries
+/// summed per day, corrections and voids included.
 @Suite("timelines read from the ledger")
 struct TimelineRepositoryTests {
     static let today = CalendarDate(iso: "2026-11-25")!
 
-    @Test("a timeline is the ledger's net change per day: same-day entries summed, corrections and cents kept, later days left out")
+    @Test("a timeline is the ledger's net change per day: same-day entries summed, corrections, voids and cents kept, later days left out")
     func perDayNetChanges() throws {
         try ScratchDatabase.with { database in
             let connection = try database.connect()
@@ -39,6 +40,8 @@ struct TimelineRepositoryTests {
             _ = try record("eu-1m-rounds", "2023-05-02", "2500")
             _ = try ledger.correct(entryID: wrong, quantity: "500", reason: "typo", by: "test")
             _ = try record("eu-1m-rounds", "2023-11-14", "300000")
+            let doubled = try record("eu-1m-rounds", "2023-11-14", "300000")
+            _ = try ledger.void(entryID: doubled, reason: "entered twice", by: "test")
             _ = try record("de-8bn-2024", "2024-02-01", "1250000.55")
             _ = try record("de-8bn-2024", "2024-02-01", "0.45")
             _ = try record("de-8bn-2024", "2024-03-15", "99.99")
@@ -51,7 +54,7 @@ struct TimelineRepositoryTests {
                 // The reference: the ledger's own entries, summed per day in Swift.
                 var perDay: [CalendarDate: Decimal] = [:]
                 for entry in try ledger.entries(pledgeID: pledge.publicID, asOf: asOf) { perDay[entry.date, default: 0] += entry.quantity }
-                let expected = Timeline(countsFrom: pledge.countsFrom, asOf: asOf, dailyChanges: perDay.map { ($0.key, $0.value) })
+                let expected = Timeline(countsFrom: pledge.countsFrom, asOf: asOf, changes: perDay.map { ($0.key, $0.value) })
                 #expect(read[pledge.publicID] == expected, "\(pledge.publicID)")
             }
             #expect(read["eu-1m-rounds"]?.delivered == Decimal(304_000), "1,000 + (5,000 + 2,500, the 5,000 corrected to 500) + 300,000")
@@ -102,7 +105,7 @@ struct TimelineBatchTests {
     static func expected(_ changes: [(String, String)]) -> Timeline {
         Timeline(
             countsFrom: start, asOf: start.adding(days: 300),
-            dailyChanges: changes.map { (CalendarDate(iso: $0.0)!, Decimal(string: $0.1, locale: Locale(identifier: "en_US_POSIX"))!) })
+            changes: changes.map { (CalendarDate(iso: $0.0)!, Decimal(string: $0.1, locale: Locale(identifier: "en_US_POSIX"))!) })
     }
 
     @Test("plain text and text only Decimal reads give the timeline of the same changes")
@@ -113,6 +116,17 @@ struct TimelineBatchTests {
         let general = try Self.timeline(days: "{2023-03-20,2023-05-02}", changes: "{1000,1234567890123456789}")
         #expect(general == Self.expected([("2023-03-20", "1000"), ("2023-05-02", "1234567890123456789")]))
         #expect(general.delivered.description == "1234567890123457789")
+    }
+
+    @Test("several entries on one day, in any order, are that day's sum, on both paths; entries before the start fold into it")
+    func repeatedDays() throws {
+        // The counting start is 2023-03-20: an entry dated before it belongs to the anchor's day.
+        let plain = try Self.timeline(
+            days: "{2023-05-02,2023-03-18,2023-03-20,2023-05-02,2023-03-20}", changes: "{2500,7,1000,-12.5,0.5}")
+        #expect(plain == Self.expected([("2023-03-18", "7"), ("2023-03-20", "1000.5"), ("2023-05-02", "2487.5")]))
+        #expect(plain.points.map(\.cumulative) == [0, Decimal(string: "1007.5")!, Decimal(string: "3495")!])
+        let general = try Self.timeline(days: "{2023-05-02,2023-05-02,2023-03-20}", changes: "{1234567890123456789,-9,1000}")
+        #expect(general == Self.expected([("2023-03-20", "1000"), ("2023-05-02", "1234567890123456780")]))
     }
 
     @Test("a change neither way reads, or arrays of different lengths, are refused with the pledge named")

@@ -24,7 +24,8 @@ enum Statistics {
         }
     }
 
-    /// The values that would be at `ranks` (ascending, distinct) if `values` were sorted. Reorders `values`.
+    /// The values that would be at `ranks` (in any order, repeats allowed) if `values` were sorted.
+    /// Reorders `values`.
     ///
     /// The middle rank is selected first; it splits the values, and the ranks below and above it are then
     /// found within their own side only (for the three quantiles of a projection, about five passes over
@@ -33,15 +34,16 @@ enum Statistics {
         guard !values.isEmpty else { return [] }
         // On the buffers themselves: an array's subscripts and swaps would check bounds and uniqueness.
         values.withUnsafeMutableBufferPointer { values in
-            Selection(values: values).select(ranks: ranks[...], low: 0, high: values.count - 1)
+            Selection(values: values).select(ranks: Array(Set(ranks)).sorted()[...], low: 0, high: values.count - 1)
         }
         return ranks.map { values[$0] }
     }
 
     /// Quickselect on a buffer.
     ///
-    /// Each pass splits the range at a median-of-three pivot into "less than the pivot" and the rest with a
-    /// branchless Lomuto partition: a compare and a conditional increment per value, where Hoare's
+    /// Each pass splits the range at a pivot — Floyd and Rivest's from a sample for ranges of 600 values
+    /// and more, else the median of three — into "less than the pivot" and the rest with a branchless
+    /// Lomuto partition: a compare and a conditional increment per value, where Hoare's
     /// partition mispredicts a branch about every other value on random samples (four times slower on
     /// 2,000 to 4,000 of them; an out-of-place partition writing each value at both ends of a scratch
     /// buffer measured 6 % slower than this one). When nothing is less than the pivot — it is the range's
@@ -103,7 +105,7 @@ enum Statistics {
             var high = through
             while low < high {
                 let pivot: Double
-                if high - low >= Self.sampled {
+                if high - low + 1 >= Self.sampled {
                     // Floyd and Rivest: the pivot is the sample's value at k's place, so it lands near k
                     // and one pass leaves k in a small part.
                     pivot = samplePivot(k, low: low, high: high)
@@ -143,9 +145,9 @@ enum Statistics {
             let sampleHigh = min(high, Int(Double(k) + (n - i) * size / n + deviation))
             // Gather the sample from across the range (values may come in an order, as pairwise slopes do).
             let count = sampleHigh - sampleLow + 1
-            let stride = (high - low + 1) / count
+            let spacing = (high - low + 1) / count
             for index in 0..<count {
-                let from = low + index * stride
+                let from = low + index * spacing
                 if from < sampleLow || from > sampleHigh { values.swapAt(sampleLow + index, from) }
             }
             select(k, from: sampleLow, through: sampleHigh)

@@ -26,9 +26,9 @@ public struct Timeline: Sendable, Equatable, Codable {
     /// The anchor is zero at the start of `countsFrom`; when something is delivered on that very day, the
     /// anchor is dated the day before (the end of which is the same instant), so that first delivery is an
     /// interval of one day that the rate models see, not a zero-day step they would have to drop.
-    public init(countsFrom: CalendarDate, asOf: CalendarDate, dailyChanges: [(date: CalendarDate, change: Decimal)]) {
+    public init(countsFrom: CalendarDate, asOf: CalendarDate, changes: [(date: CalendarDate, change: Decimal)]) {
         var total = Decimal(0)
-        let totals = dailyChanges.filter { $0.date <= asOf }.sorted(by: { $0.date < $1.date }).map { day in
+        let totals = changes.filter { $0.date <= asOf }.sorted(by: { $0.date < $1.date }).map { day in
             total += day.change
             return (day.date, total)
         }
@@ -48,7 +48,7 @@ public struct Timeline: Sendable, Equatable, Codable {
             guard let units = change.units(atScale: scale), case let (sum, false) = total.addingReportingOverflow(units),
                 let running = FixedDecimal(units: sum, scale: scale)
             else {
-                self.init(countsFrom: countsFrom, asOf: asOf, dailyChanges: changes.map { ($0.date, $0.change.decimal) })
+                self.init(countsFrom: countsFrom, asOf: asOf, changes: changes.map { ($0.date, $0.change.decimal) })
                 return
             }
             total = sum

@@ -138,7 +138,7 @@ public struct DashboardService {
                     nextTimelines = index + 1 < batches.count ? try TimelineRepository(tx).start(for: batches[index + 1], asOf: asOf) : nil
                     let timelines = try fetched?.timelines(for: batch) ?? [:]
                     let unassessed = batch.filter { summaries[$0.publicID] == nil }.map { pledge in
-                        (pledge, timelines[pledge.publicID] ?? Timeline(countsFrom: pledge.countsFrom, asOf: asOf, dailyChanges: []))
+                        (pledge, timelines[pledge.publicID] ?? Timeline(countsFrom: pledge.countsFrom, asOf: asOf, changes: []))
                     }
                     for (pledge, _, assessment) in try Evaluator.assessConcurrently(unassessed, assessor: assessor, asOf: asOf) {
                         summaries[pledge.publicID] = AssessmentSummary(assessment, scale: pledge.unit.scale)

@@ -131,7 +131,7 @@ public struct AlertRepository {
                                starts_at, ends_at, updated_at)
             SELECT r.fingerprint, p.id, r.rule, r.state, r.labels, r.annotations, r.active_count, r.inactive_count,
                    r.starts_at, r.ends_at, now()
-            FROM jsonb_to_recordset(\(rows.text)::jsonb) AS r(
+            FROM jsonb_to_recordset(\(rows.finish())::jsonb) AS r(
                 fingerprint text, pledge text, rule text, state text, labels jsonb, annotations jsonb, active_count int,
                 inactive_count int, starts_at timestamptz, ends_at timestamptz)
             JOIN pledge p ON p.public_id = r.pledge
@@ -176,7 +176,7 @@ public struct AlertRepository {
             """
             INSERT INTO alert_event (fingerprint, run_id, as_of, from_state, to_state, notification, silenced_by, annotations)
             SELECT r.fingerprint, \(runID), \(asOf), r.from_state, r.to_state, r.notification, r.silenced_by, r.annotations
-            FROM jsonb_to_recordset(\(rows.text)::jsonb) AS r(
+            FROM jsonb_to_recordset(\(rows.finish())::jsonb) AS r(
                 n int, fingerprint text, from_state text, to_state text, notification text, silenced_by int, annotations jsonb)
             ORDER BY r.n
             """)
