@@ -24,8 +24,8 @@ struct StringMapTextTests {
                 let encoded = String(decoding: try JSONEncoder().encode(map), as: UTF8.self)
                 let stored = try connection.query("SELECT \(encoded)::jsonb::text").scalar(String.self)
                 for json in [encoded, stored] {
-                    #expect(StringMapText.parse(json) == map, "\(json)")
-                    #expect(StringMapText.parse(json) == (try JSONDecoder().decode([String: String].self, from: Data(json.utf8))))
+                    #expect(JSONText.stringMap(json) == map, "\(json)")
+                    #expect(JSONText.stringMap(json) == (try JSONDecoder().decode([String: String].self, from: Data(json.utf8))))
                 }
             }
         }
@@ -33,9 +33,9 @@ struct StringMapTextTests {
 
     @Test("escapes as the decoder reads them: named, \\u, surrogate pairs, either case of hex")
     func escapes() {
-        #expect(StringMapText.parse(#"{"a\/b": "\"\\\b\f\n\r\t", "u": "\u00e9\u00E9 \ud83c\uddfa\ud83c\udde6"}"#) == ["a/b": "\"\\\u{8}\u{c}\n\r\t", "u": "éé 🇺🇦"])
-        #expect(StringMapText.parse("{}") == [:])
-        #expect(StringMapText.parse(" { } ") == [:])
+        #expect(JSONText.stringMap(#"{"a\/b": "\"\\\b\f\n\r\t", "u": "\u00e9\u00E9 \ud83c\uddfa\ud83c\udde6"}"#) == ["a/b": "\"\\\u{8}\u{c}\n\r\t", "u": "éé 🇺🇦"])
+        #expect(JSONText.stringMap("{}") == [:])
+        #expect(JSONText.stringMap(" { } ") == [:])
     }
 
     /// What the fast path does not read goes to the decoder, which decides: the same answer either way.
@@ -43,7 +43,7 @@ struct StringMapTextTests {
     func fallback() throws {
         for json in [#"{"a": 1}"#, #"{"a": null}"#, #"{"a": {"b": "c"}}"#, #"["a"]"#, #"{"a": "b",}"#, #"{"a": "b"} x"#, #"{"a" "b"}"#,
                      #"{"a": "\ud83c"}"#, #"{"a": "\x"}"#, #"{"a": "b", "a": "c"}"#, "{\"a\": \"\u{1}\"}", #"{"a": "b"#, ""] {
-            #expect(StringMapText.parse(json) == nil, "\(json)")
+            #expect(JSONText.stringMap(json) == nil, "\(json)")
             let decoded = try? JSONDecoder().decode([String: String].self, from: Data(json.utf8))
             #expect(StringMapText.decode(json) == (decoded ?? [:]), "\(json)")
         }

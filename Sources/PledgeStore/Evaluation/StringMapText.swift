@@ -2,16 +2,13 @@ import Foundation
 import PledgeCore
 
 /// An alert's labels or annotations — a JSON object of strings, as `jsonb::text` gives it
-/// (`{"rule": "PledgeLikelyMiss", "pledge": "p-1"}`) — read by `JSONText`. An export reads two per open
+/// (`{"rule": "PledgeLikelyMiss", "pledge": "p-1"}`) — read by `JSONText.stringMap`. An export reads two per open
 /// alert; `JSONDecoder` took a tenth of a medium export for them. Anything that is not an object of strings
 /// is left to `JSONDecoder` (the result is the same, tested against it on the server's text).
 enum StringMapText {
     /// The object's entries; an empty map for text that is not an object of strings at all.
     static func decode(_ text: String) -> [String: String] {
-        if let map = parse(text) { return map }
+        if let map = JSONText.stringMap(text) { return map }
         return (try? JSONDecoder().decode([String: String].self, from: Data(text.utf8))) ?? [:]
     }
-
-    /// The fast path: nil for anything it does not read (the caller falls back to the decoder).
-    static func parse(_ text: String) -> [String: String]? { JSONText.stringMap(text) }
 }
