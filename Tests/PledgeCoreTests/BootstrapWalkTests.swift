@@ -33,6 +33,24 @@ struct BootstrapWalkTests {
         }
     }
 
+    @Test("the walk's rounding up is the standard library's, bit for bit, for any double")
+    func roundedUpIsRoundedUp() async {
+        func same(_ x: Double) -> Bool {
+            let (ours, reference) = (BlockBootstrap.roundedUp(x), x.rounded(.up))
+            return ours.bitPattern == reference.bitPattern || (ours.isNaN && reference.isNaN)
+        }
+        let edges: [Double] = [
+            0, -0.0, .leastNonzeroMagnitude, 0.5, 1, 1.0.nextDown, 1.0.nextUp, 2.5, 1e15 + 0.5, 4_503_599_627_370_495.5,
+            4_503_599_627_370_496, 4_503_599_627_370_497, 1e300, .greatestFiniteMagnitude, .infinity, -.infinity, .nan, -0.5, -7.25,
+        ]
+        for x in edges { #expect(same(x), "\(x)") }
+        await propertyCheck(
+            count: 2_000, input: Gen.uint64(), Gen.double(in: 0...1_000), Gen.double(in: 0...4_503_599_627_370_496)
+        ) { bits, small, large in
+            for x in [Double(bitPattern: bits), small, large] { #expect(same(x), "\(x)") }
+        }
+    }
+
     /// The walk as it was before the fast loop, kept as the reference.
     static func plainWalk(_ input: ProjectionInput) -> Projection {
         let blocks = WeightedInterval.weigh(input)

@@ -87,16 +87,15 @@ struct SamplingTests {
         await propertyCheck(input: Gen.int(in: 0...20).map(Double.init).array(of: 1...12), Gen.uint64().array(of: 200)) { weights, words in
             guard weights.reduce(0, +) > 0 else { return }
             let table = AliasTable(weights: weights)
-            let steps = weights.indices.map { Double($0) * 10 + 1 }
+            let rates = weights.indices.map { Double($0) * 10 + 1 }
             let lengths = weights.indices.map { Double($0) + 0.5 }
-            let draws = BlockDraws(picker: table, steps: steps, lengths: lengths)
-            draws.columns.withUnsafeBufferPointer { columns in
-                for word in words {
-                    let picked = table.pick(word)
-                    let drawn = BlockDraws.draw(word, columns: columns, shift: draws.shift)
-                    #expect(picked < weights.count && weights[picked] > 0)
-                    #expect(drawn.step == steps[picked] && drawn.length == lengths[picked])
-                }
+            let draws = BlockDraws(picker: table, rates: rates, lengths: lengths)
+            for word in words {
+                let picked = table.pick(word)
+                let drawn = draws.draw(word)
+                #expect(picked < weights.count && weights[picked] > 0)
+                #expect(drawn.rate == rates[picked] && drawn.length == lengths[picked])
+                #expect(drawn.step == rates[picked] * lengths[picked])
             }
         }
     }

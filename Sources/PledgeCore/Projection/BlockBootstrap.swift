@@ -26,7 +26,7 @@ public struct BlockBootstrap: ProjectionMethod {
         let picker = AliasTable(weights: blocks.map(\.weight))
         let rates = blocks.map { max(0, $0.interval.rate) }
         let lengths = blocks.map { Double($0.interval.days) }
-        let draws = BlockDraws(picker: picker, steps: zip(rates, lengths).map { $0 * $1 }, lengths: lengths)
+        let draws = BlockDraws(picker: picker, rates: rates, lengths: lengths)
         let jitter = JitterTable.multipliers(sigma: input.settings.bootstrapJitterSigma)
         var runSeeds = SeededGenerator(seed: input.settings.seed)
         let runs = max(100, input.settings.bootstrapRuns)
@@ -39,59 +39,61 @@ public struct BlockBootstrap: ProjectionMethod {
         var totals = [Double](repeating: 0, count: runs)
         var passages = [Double](repeating: 0, count: runs)
         var onTime = 0
-        draws.columns.withUnsafeBufferPointer { columns in
-            jitter.withUnsafeBufferPointer { jitter in
-                for run in 0..<runs {
-                    var generator = WalkGenerator(seed: runSeeds.next())
-                    var day = 0.0
-                    var delivered = 0.0
-                    var totalAtDeadline: Double?
-                    var passage: Double? = remaining == 0 ? 0 : nil
-                    // Most steps reach neither the deadline nor the target: this loop takes those without
-                    // looking at either answer, and hands the first step that reaches one (its draw) on.
-                    var pending: UInt64?
-                    if passage == nil, day < limit {
-                        while true {
-                            let bits = generator.next()
-                            let block = BlockDraws.draw(bits, columns: columns, shift: draws.shift)
-                            let step = block.step * jitter[Int(bits & JitterTable.mask)]
-                            if day + block.length >= bound || delivered + step >= remaining {
-                                pending = bits
+        draws.thresholds.withUnsafeBufferPointer { thresholds in
+            draws.blocks.withUnsafeBufferPointer { blockTable in
+                jitter.withUnsafeBufferPointer { jitter in
+                    for run in 0..<runs {
+                        var generator = WalkGenerator(seed: runSeeds.next())
+                        var day = 0.0
+                        var delivered = 0.0
+                        var totalAtDeadline: Double?
+                        var passage: Double? = remaining == 0 ? 0 : nil
+                        // Most steps reach neither the deadline nor the target: this loop takes those without
+                        // looking at either answer, and hands the first step that reaches one (its draw) on.
+                        var pending: UInt64?
+                        if passage == nil, day < limit {
+                            while true {
+                                let bits = generator.next()
+                                let block = BlockDraws.draw(bits, thresholds: thresholds, blocks: blockTable, shift: draws.shift)
+                                let step = block.step * jitter[Int(bits & JitterTable.mask)]
+                                if day + block.length >= bound || delivered + step >= remaining {
+                                    pending = bits
+                                    break
+                                }
+                                delivered += step
+                                day += block.length
+                            }
+                        }
+                        // Walk in blocks to the deadline (and on, until the target if that comes sooner); past
+                        // the deadline only the passage day is still unknown: the run continues at its own
+                        // average pace.
+                        while day < limit && (passage == nil || totalAtDeadline == nil) {
+                            if totalAtDeadline != nil, passage == nil, day > 0 {
+                                let pace = delivered / day
+                                if pace > 0 { passage = day + Self.roundedUp((remaining - delivered) / pace) }
                                 break
                             }
+                            let bits = pending ?? generator.next()
+                            pending = nil
+                            let block = BlockDraws.draw(bits, thresholds: thresholds, blocks: blockTable, shift: draws.shift)
+                            let multiplier = jitter[Int(bits & JitterTable.mask)]
+                            let rate = block.rate * multiplier
+                            let step = block.step * multiplier
+                            let length = block.length
+                            if totalAtDeadline == nil, day + length >= horizon {
+                                totalAtDeadline = delivered + rate * max(0, horizon - day)
+                            }
+                            if passage == nil, rate > 0, delivered + step >= remaining {
+                                passage = day + Self.roundedUp((remaining - delivered) / rate)
+                            }
                             delivered += step
-                            day += block.length
+                            day += length
                         }
+                        totals[run] = input.delivered + (totalAtDeadline ?? delivered)
+                        let first = passage ?? .infinity
+                        passages[run] = first
+                        if first <= horizon { onTime += 1 }
                     }
-                    // Walk in blocks to the deadline (and on, until the target if that comes sooner); past
-                    // the deadline only the passage day is still unknown: the run continues at its own
-                    // average pace.
-                    while day < limit && (passage == nil || totalAtDeadline == nil) {
-                        if totalAtDeadline != nil, passage == nil, day > 0 {
-                            let pace = delivered / day
-                            if pace > 0 { passage = day + ((remaining - delivered) / pace).rounded(.up) }
-                            break
-                        }
-                        let bits = pending ?? generator.next()
-                        pending = nil
-                        let index = picker.pick(bits)
-                        let multiplier = jitter[Int(bits & JitterTable.mask)]
-                        let rate = rates[index] * multiplier
-                        let step = draws.steps[index] * multiplier
-                        let length = lengths[index]
-                        if totalAtDeadline == nil, day + length >= horizon {
-                            totalAtDeadline = delivered + rate * max(0, horizon - day)
-                        }
-                        if passage == nil, rate > 0, delivered + step >= remaining {
-                            passage = day + ((remaining - delivered) / rate).rounded(.up)
-                        }
-                        delivered += step
-                        day += length
-                    }
-                    totals[run] = input.delivered + (totalAtDeadline ?? delivered)
-                    let first = passage ?? .infinity
-                    passages[run] = first
-                    if first <= horizon { onTime += 1 }
                 }
             }
         }
@@ -110,6 +112,16 @@ public struct BlockBootstrap: ProjectionMethod {
             probabilityOnTime: remaining == 0 ? 1 : Double(onTime) / Double(runs),
             completion: Quantiles(p10: date(passageDays[0]), p50: date(passageDays[1]), p90: date(passageDays[2])),
             rate: horizon > 0 ? max(0, (medianTotal - input.delivered) / horizon) : blocks.map(\.interval.rate).reduce(0, +) / Double(blocks.count))
+    }
+
+    /// `x.rounded(.up)` without the call into libm (x86-64's baseline has no rounding instruction) for the
+    /// positive values below 2⁵² the walk divides out, where truncation is exact; anything else goes to
+    /// libm. Same value either way.
+    @inline(__always)
+    static func roundedUp(_ x: Double) -> Double {
+        guard x > 0, x < 4_503_599_627_370_496 else { return x.rounded(.up) }
+        let truncated = Double(Int64(x))
+        return truncated < x ? truncated + 1 : truncated
     }
 }
 
@@ -167,40 +179,50 @@ struct AliasTable {
     }
 }
 
-/// The alias table with each column's two outcomes inlined: a draw reads one column — its threshold and
-/// both candidate blocks' step (rate × length) and length — instead of the threshold, the alias and then
-/// two more arrays. Draws exactly what `AliasTable.pick` draws (tested).
+/// The alias table with each column's two outcomes inlined: a draw reads the column's threshold, then one
+/// of the column's two blocks (its own or its alias's: rate, length and their product) at an index computed
+/// from the comparison — no branch to mispredict, no further arrays to read. Draws exactly what
+/// `AliasTable.pick` draws (tested).
 struct BlockDraws {
-    struct Column {
-        let threshold: UInt64
+    /// One drawable block: its rate, its length in days and their product.
+    struct Block {
         let step: Double
         let length: Double
-        let aliasStep: Double
-        let aliasLength: Double
+        let rate: Double
     }
 
-    let columns: [Column]
-    let steps: [Double]
+    let thresholds: [UInt64]
+    /// Two per column: its own block, then its alias's.
+    let blocks: [Block]
     let shift: UInt64
 
-    init(picker: AliasTable, steps: [Double], lengths: [Double]) {
+    init(picker: AliasTable, rates: [Double], lengths: [Double]) {
         // Padding columns are never drawn; their own outcome is a placeholder.
-        func step(_ index: Int) -> Double { index < steps.count ? steps[index] : 0 }
-        func length(_ index: Int) -> Double { index < lengths.count ? lengths[index] : 1 }
-        columns = picker.threshold.indices.map { column in
-            let alias = picker.alias[column]
-            return Column(
-                threshold: picker.threshold[column], step: step(column), length: length(column), aliasStep: step(alias),
-                aliasLength: length(alias))
+        func block(_ index: Int) -> Block {
+            index < rates.count
+                ? Block(step: rates[index] * lengths[index], length: lengths[index], rate: rates[index])
+                : Block(step: 0, length: 1, rate: 0)
         }
-        self.steps = steps
+        thresholds = picker.threshold
+        blocks = picker.threshold.indices.flatMap { [block($0), block(picker.alias[$0])] }
         shift = picker.shift
     }
 
+    /// The block that the 64-bit word `bits` draws (`AliasTable.pick`'s choice).
     @inline(__always)
-    static func draw(_ bits: UInt64, columns: UnsafeBufferPointer<Column>, shift: UInt64) -> (step: Double, length: Double) {
-        let column = columns[Int(bits &>> shift)]
-        return (bits >> 10) & 0x3F_FFFF < column.threshold ? (column.step, column.length) : (column.aliasStep, column.aliasLength)
+    static func draw(
+        _ bits: UInt64, thresholds: UnsafeBufferPointer<UInt64>, blocks: UnsafeBufferPointer<Block>, shift: UInt64
+    ) -> Block {
+        let column = Int(truncatingIfNeeded: bits &>> shift)
+        let aliased = (bits >> 10) & 0x3F_FFFF < thresholds[column] ? 0 : 1
+        return blocks[2 &* column &+ aliased]
+    }
+
+    /// The same, for callers without the buffers at hand (tests).
+    func draw(_ bits: UInt64) -> Block {
+        thresholds.withUnsafeBufferPointer { thresholds in
+            blocks.withUnsafeBufferPointer { Self.draw(bits, thresholds: thresholds, blocks: $0, shift: shift) }
+        }
     }
 }
 
