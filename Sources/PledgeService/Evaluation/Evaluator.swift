@@ -145,7 +145,7 @@ public struct Evaluator {
                 step(pledge: pledge, assessment: assessment, stored: stored, silences: silences[pledge.publicID] ?? [], into: &writes)
             }
             // Written a batch at a time: states first (the history refers to them), then the history.
-            try alerts.saveAll(writes.states)
+            try alerts.saveAll(writes.states, pledgeRowIDs: rowIDs)
             try alerts.recordTransitions(writes.transitions, runID: runID, asOf: asOf)
             for (alert, notification) in writes.notifications { try announce(alert, notification: notification, on: alerts) }
             changes += writes.changes

