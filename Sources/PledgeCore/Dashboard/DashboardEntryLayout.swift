@@ -86,16 +86,15 @@ extension JSONByteWriter {
         closeObject()
     }
 
-    /// The burn-up points: most of an entry's bytes.
+    /// The burn-up points: most of an entry's bytes, all objects of the same fields.
     private mutating func write(_ timeline: [DashboardDocument.TimelinePoint]) throws {
         openList()
-        for point in timeline {
-            item()
-            openObject()
-            field("assumed"); bool(point.assumed)
-            field("cumulative"); try string(point.cumulative)
-            field("date"); try string(point.date)
-            closeObject()
+        let point = uniformObjects(fields: ["assumed", "cumulative", "date"])
+        for value in timeline {
+            field(0, of: point); bool(value.assumed)
+            field(1, of: point); try string(value.cumulative)
+            field(2, of: point); try string(value.date)
+            close(point)
         }
         closeList()
     }

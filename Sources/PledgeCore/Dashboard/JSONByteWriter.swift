@@ -85,6 +85,38 @@ struct JSONByteWriter {
         bytes.append(bracket)
     }
 
+    /// What lies around the values of objects that all have the same fields, in the list being written:
+    /// built once, then copied for each object (the burn-up points are most of a document's bytes).
+    struct UniformObjects {
+        /// Before each field's value: the separator, the key, the colon; the first also opens the object.
+        fileprivate let beforeField: [[UInt8]]
+        fileprivate let closing: [UInt8]
+    }
+
+    /// The layout of objects with these fields (in the encoder's key order, plain ASCII), as items of the
+    /// container being written.
+    func uniformObjects(fields: [StaticString]) -> UniformObjects {
+        func spaces(_ level: Int) -> [UInt8] { pretty ? [0x0A] + Array(repeating: 0x20, count: 2 * level) : [] }
+        let colon: [UInt8] = pretty ? Array(" : ".utf8) : [UInt8(ascii: ":")]
+        let before = fields.enumerated().map { index, name in
+            (index == 0 ? spaces(depth) + [UInt8(ascii: "{")] : [UInt8(ascii: ",")]) + spaces(depth + 1) + [UInt8(ascii: "\"")]
+                + name.withUTF8Buffer { Array($0) } + [UInt8(ascii: "\"")] + colon
+        }
+        return UniformObjects(beforeField: before, closing: spaces(depth) + [UInt8(ascii: "}")])
+    }
+
+    /// Before field `index` of an object laid out by `layout`; field 0 begins the object, as an item of the
+    /// current container. Writes what `item`, `openObject` and `field` would.
+    mutating func field(_ index: Int, of layout: UniformObjects) {
+        if index == 0 {
+            if empty[empty.count - 1] { empty[empty.count - 1] = false } else { bytes.append(UInt8(ascii: ",")) }
+        }
+        bytes.append(contentsOf: layout.beforeField[index])
+    }
+
+    /// Ends an object laid out by `layout`, as `closeObject` would.
+    mutating func close(_ layout: UniformObjects) { bytes.append(contentsOf: layout.closing) }
+
     private mutating func indent() {
         for _ in 0..<2 * depth { bytes.append(0x20) }
     }
