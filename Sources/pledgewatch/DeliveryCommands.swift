@@ -13,14 +13,16 @@ struct DeliveryCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Record a delivery (append-only).",
             discussion: """
-                A retry with the same --idempotency-key and the same values adds nothing; the same key with
-                other values is refused (exit 67). An amount in another currency is converted at that day's
+                A retry with the same --idempotency-key and the same values adds nothing; the same key with \
+                other values is refused (exit 67). An amount in another currency is converted at that day's \
                 FX rate (see `fx`).
 
                 Examples:
-                  pledgewatch delivery record de-8bn-2024 --quantity 1200000000 --on 2024-02-15 \\
-                    --source "BMVg press release" --idempotency-key bmvg-2024-02-15
-                  pledgewatch delivery record de-8bn-2024 --quantity 500000000 --currency USD --on 2024-03-01
+                  pledgewatch delivery record de-8bn-2024 --quantity 1200000000 \\
+                    --on 2024-02-15 --source "BMVg press release" \\
+                    --idempotency-key bmvg-2024-02-15
+                  pledgewatch delivery record de-8bn-2024 --quantity 500000000 \\
+                    --currency USD --on 2024-03-01
                 """)
 
         @Argument(help: "Public id of the pledge.") var id: String
@@ -55,8 +57,8 @@ struct DeliveryCommand: ParsableCommand {
                 A total below the previous known total is refused: lower figures go through `delivery correct`.
 
                 Example:
-                  pledgewatch delivery report-total eu-1m-rounds --total 300000 --as-of 2023-11-14 \\
-                    --source "EU: more than 300,000 rounds delivered"
+                  pledgewatch delivery report-total eu-1m-rounds --total 300000 \\
+                    --as-of 2023-11-14 --source "EU: more than 300,000 rounds delivered"
                 """)
 
         @Argument(help: "Public id of the pledge.") var id: String

@@ -38,8 +38,8 @@ struct Evaluate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Assess every pledge, advance alerts, queue notifications — made for cron.",
         discussion: """
-            Stores every assessment (the forecast history), the alert transitions and the webhook outbox in
-            one transaction. Prints only what changed, so cron mails only news; --verbose prints every pledge.
+            Stores every assessment (the forecast history), the alert transitions and the webhook outbox in \
+            one transaction. Prints only what changed, so cron mails only news; --verbose prints every pledge. \
             Exits 0 whenever the run worked, whatever the alerts; 75 when another evaluation is running.
 
             Examples:

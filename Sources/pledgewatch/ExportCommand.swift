@@ -7,8 +7,8 @@ struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write the dashboard JSON (pledgewatch/v1) to stdout or, atomically, to a file.",
         discussion: """
-            Without --as-of it shows the latest evaluation (cron: `evaluate` then `export`); with --as-of it
-            assesses every pledge as of that day without storing anything. The same state always gives the
+            Without --as-of it shows the latest evaluation (cron: `evaluate` then `export`); with --as-of it \
+            assesses every pledge as of that day without storing anything. The same state always gives the \
             same bytes. The document is described by Schema/dashboard.schema.json.
 
             Examples:

@@ -11,7 +11,8 @@ struct ImportCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Import deliveries from CSV: every row lands or none does; re-importing adds nothing.",
             discussion: """
-                Header (any order): pledge,date,quantity[,currency][,contributor][,source][,note][,idempotency_key]
+                Header, in any order:
+                  pledge,date,quantity[,currency][,contributor][,source][,note][,idempotency_key]
                 Every bad row is reported with its line number; then nothing is written (exit 65).
 
                 Example:

@@ -5,8 +5,8 @@ struct Migrate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Apply the schema files carried in this binary, in order.",
         discussion: """
-            Each file runs in its own transaction and is recorded with its SHA-256 in schema_migrations.
-            Two migrations at once take turns: the second finds nothing to do. A file edited after it was
+            Each file runs in its own transaction and is recorded with its SHA-256 in schema_migrations. \
+            Two migrations at once take turns: the second finds nothing to do. A file edited after it was \
             applied is refused by name (exit 78).
 
             Examples:

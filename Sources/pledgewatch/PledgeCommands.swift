@@ -15,8 +15,9 @@ struct PledgeCommand: ParsableCommand {
             discussion: """
                 Example:
                   pledgewatch pledge add de-8bn-2024 --donor Germany --recipient Ukraine \\
-                    --title "At least €8 billion of military aid in 2024" --category military --unit EUR \\
-                    --target 8000000000 --announced 2023-11-14 --counts-from 2024-01-01 --deadline 2024-12-31 \\
+                    --title "At least €8 billion of military aid in 2024" \\
+                    --category military --unit EUR --target 8000000000 \\
+                    --announced 2023-11-14 --counts-from 2024-01-01 --deadline 2024-12-31 \\
                     --status committed --source "Article of 2023-11-14"
                 """)
 
@@ -116,7 +117,8 @@ struct PledgeCommand: ParsableCommand {
             abstract: "Amend the target and/or deadline; the original terms are kept.",
             discussion: """
                 Example:
-                  pledgewatch pledge amend eu-1m-rounds --deadline 2024-12-31 --effective 2024-01-31 \\
+                  pledgewatch pledge amend eu-1m-rounds --deadline 2024-12-31 \\
+                    --effective 2024-01-31 \\
                     --reason "EU conceded the March deadline would be missed"
                 """)
 

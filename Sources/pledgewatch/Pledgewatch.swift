@@ -17,10 +17,10 @@ struct Pledgewatch: AsyncParsableCommand {
               64  usage: an unknown option or a missing argument
               65  bad input: a value is invalid; nothing was written
               66  not found: no such pledge, entry or file
-              67  conflict: contradicts what is stored (reused idempotency key, withdrawn pledge, …)
+              67  conflict with what is stored (reused idempotency key, withdrawn pledge…)
               69  database unavailable
               75  busy: another run holds the lock (evaluate); try again later
-              78  schema: the database needs `pledgewatch migrate`, or a migration was edited
+              78  schema: run `pledgewatch migrate`, or a migration file was edited
 
             Example:
               pledgewatch migrate && pledgewatch seed && pledgewatch pledge list

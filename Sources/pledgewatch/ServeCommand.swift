@@ -9,17 +9,18 @@ struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the daemon: HTTP API, scheduled and change-triggered evaluations, metrics.",
         discussion: """
-            Every flag has an environment variable: PLEDGEWATCH_LISTEN, PLEDGEWATCH_INTERVAL (seconds),
-            PLEDGEWATCH_TOKEN_FILE, PLEDGEWATCH_WEBHOOK_URL, PLEDGEWATCH_LOG_FORMAT, PLEDGEWATCH_LOG_LEVEL,
-            PLEDGEWATCH_REPORTING_CURRENCY; the database comes from --database-url / DATABASE_URL / PG*.
-            Several replicas may share a database: one leads evaluations (an advisory lock), all serve reads.
+            Every flag has an environment variable: PLEDGEWATCH_LISTEN, PLEDGEWATCH_INTERVAL (seconds), \
+            PLEDGEWATCH_TOKEN_FILE, PLEDGEWATCH_WEBHOOK_URL, PLEDGEWATCH_LOG_FORMAT, PLEDGEWATCH_LOG_LEVEL, \
+            PLEDGEWATCH_REPORTING_CURRENCY; the database comes from --database-url / DATABASE_URL / PG*. \
+            Several replicas may share a database: one leads evaluations (an advisory lock), all serve reads. \
             SIGTERM or SIGINT stops it gracefully (exit 0).
 
-            Routes: GET /v1/dashboard (ETag, If-None-Match → 304, gzip), /v1/pledges, /v1/pledges/{id},
+            Routes: GET /v1/dashboard (ETag, If-None-Match → 304, gzip), /v1/pledges, /v1/pledges/{id}, \
             /v1/alerts?state=open|firing|pending, /healthz, /readyz, /metrics.
 
             Example:
-              pledgewatch serve --listen 127.0.0.1:8080 --interval 900 --token-file /etc/pledgewatch/token
+              pledgewatch serve --listen 127.0.0.1:8080 --interval 900 \\
+                --token-file /etc/pledgewatch/token
             """)
 
     @Option(help: "HOST:PORT to listen on (port 0: any free port, printed on stdout).") var listen: String?

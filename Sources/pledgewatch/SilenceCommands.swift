@@ -13,7 +13,11 @@ struct SilenceCommand: ParsableCommand {
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Silence one rule (or all) of a pledge until a date.",
-            discussion: "Example:\n  pledgewatch silence add --pledge eu-1m-rounds --rule likely_miss --until 2024-03-31 --reason \"known; briefed\"")
+            discussion: """
+                Example:
+                  pledgewatch silence add --pledge eu-1m-rounds --rule likely_miss \\
+                    --until 2024-03-31 --reason "known; briefed"
+                """)
 
         @Option(help: "Public id of the pledge.") var pledge: String
         @Option(help: "likely_miss, missed, stalled, at_risk or met (default: all).") var rule: String?
