@@ -97,9 +97,22 @@ struct TimelineBatchTests {
         unit: .count("rounds"), announcedOn: start, countsFrom: start, status: .committed, source: "", notes: "",
         terms: [PledgeTerms(revision: 1, target: 1_000_000, deadline: start.adding(days: 365), effectiveOn: start, reason: "", recordedBy: "t")])
 
+    /// `days` as the tests write them (ISO dates) and as the server sends them (day numbers).
     static func timeline(days: String, changes: String) throws -> Timeline {
-        let batch = TimelineBatch(arrays: [pledge.publicID: .init(days: days, changes: changes)], asOf: start.adding(days: 300))
+        try timeline(dayNumbers: dayNumbers(days), changes: changes)
+    }
+
+    static func timeline(dayNumbers: String, changes: String) throws -> Timeline {
+        let batch = TimelineBatch(arrays: [pledge.publicID: .init(days: dayNumbers, changes: changes)], asOf: start.adding(days: 300))
         return try batch.timeline(for: pledge)
+    }
+
+    /// `{2023-03-20,…}` → `{19436,…}`; an element that is not a date is kept as it is.
+    static func dayNumbers(_ isoDays: String) -> String {
+        let elements = isoDays.dropFirst().dropLast().split(separator: ",", omittingEmptySubsequences: false).map { element in
+            CalendarDate(iso: String(element)).map { String($0.daysSinceEpoch) } ?? String(element)
+        }
+        return "{" + elements.joined(separator: ",") + "}"
     }
 
     static func expected(_ changes: [(String, String)]) -> Timeline {
@@ -127,6 +140,16 @@ struct TimelineBatchTests {
         #expect(plain.points.map(\.cumulative) == [0, Decimal(string: "1007.5")!, Decimal(string: "3495")!])
         let general = try Self.timeline(days: "{2023-05-02,2023-05-02,2023-03-20}", changes: "{1234567890123456789,-9,1000}")
         #expect(general == Self.expected([("2023-03-20", "1000"), ("2023-05-02", "1234567890123456780")]))
+    }
+
+    @Test("days are day numbers since 1970-01-01, before it too; anything else is refused")
+    func dayNumbers() throws {
+        #expect(Self.dayNumbers("{2023-03-20,1969-12-31}") == "{19436,-1}")
+        let read = try Self.timeline(dayNumbers: "{19436,-1,0}", changes: "{1,2,3}")
+        #expect(read == Self.expected([("2023-03-20", "1"), ("1969-12-31", "2"), ("1970-01-01", "3")]))
+        for days in ["{2023-03-20}", "{x}", "{}", "{1.5}", "{--1}", "{-}", "{12345678901}", "{ 1}"] {
+            #expect(throws: PostgresError.self, "\(days)") { try Self.timeline(dayNumbers: days, changes: "{1}") }
+        }
     }
 
     @Test("a change neither way reads, or arrays of different lengths, are refused with the pledge named")

@@ -41,7 +41,9 @@ public struct TimelineRepository {
     // planned as a scan of the whole ledger per batch when the statistics are stale (after a bulk import,
     // before autovacuum has analysed it). Both arrays aggregate the same rows in the same order, so their
     // elements pair up whatever that order (the subquery's ORDER BY follows the index, but PostgreSQL does not
-    // promise it reaches the aggregate: `Timeline` sorts by date itself). The entries travel as they are,
+    // promise it reaches the aggregate: `Timeline` sorts by date itself). Days travel as day numbers (since
+    // 1970-01-01, as `CalendarDate` counts them): the server writes an integer faster than a date (all
+    // 10,000 medium timelines: 220 → 192 ms), and the client reads it faster. The entries travel as they are,
     // and `Timeline` sums a day's entries on the client: summing them per day in SQL (GROUP BY, numeric addition) doubled the server's time
     // for the query (medium ledger, all 10,000 timelines: 419 ms → 211 ms without it), for 10 % fewer
     // elements.
@@ -51,7 +53,7 @@ public struct TimelineRepository {
             SELECT p.public_id, d.days::text, d.changes::text
             FROM pledge p
             CROSS JOIN LATERAL (
-                SELECT array_agg(e.delivered_on) AS days, array_agg(e.quantity) AS changes
+                SELECT array_agg(e.delivered_on - DATE '1970-01-01') AS days, array_agg(e.quantity) AS changes
                 FROM (
                     SELECT delivered_on, quantity FROM delivery
                     WHERE pledge_id = p.id AND delivered_on <= \(asOf)
@@ -76,7 +78,8 @@ public struct TimelineRepository {
 /// thread: evaluate parses them on the cores that assess, not on the connection's.
 public struct TimelineBatch: Sendable {
     struct Arrays: Sendable {
-        /// `{2023-03-20,2023-11-14,2023-11-14}`: the entries' days, in order (a day may repeat).
+        /// `{19436,19675,19675}`: the entries' days as days since 1970-01-01 (2023-03-20, 2023-11-14,
+        /// 2023-11-14), in order (a day may repeat).
         let days: String
         /// `{300000,-12.5,2}`: each entry's signed quantity, in the same order; `Timeline` sums a day's.
         let changes: String
@@ -104,8 +107,8 @@ public struct TimelineBatch: Sendable {
         }
         var days: [CalendarDate] = []
         try Self.forEachElement(of: arrays.days) { element in
-            guard let day = CalendarDate(isoUTF8: element) else { throw invalid("day", element) }
-            days.append(day)
+            guard let number = Self.integer(element) else { throw invalid("day", element) }
+            days.append(CalendarDate(daysSinceEpoch: number))
         }
         /// The changes paired with the days, each read by `read`; nil when `read` gives up on one.
         func changes<Change>(_ read: (UnsafeBufferPointer<UInt8>) throws -> Change?) throws -> [(date: CalendarDate, change: Change)]? {
@@ -138,6 +141,20 @@ public struct TimelineBatch: Sendable {
             return change
         }
         return Timeline(countsFrom: pledge.countsFrom, asOf: asOf, changes: general ?? [])
+    }
+
+    /// A day number's text (an optional minus and up to ten digits: any date PostgreSQL holds); nil for
+    /// anything else.
+    static func integer(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        let negative = bytes.first == UInt8(ascii: "-")
+        let digits = UnsafeBufferPointer(rebasing: bytes[(negative ? 1 : 0)...])
+        guard (1...10).contains(digits.count) else { return nil }
+        var value = 0
+        for byte in digits {
+            guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return nil }
+            value = value * 10 + Int(byte - UInt8(ascii: "0"))
+        }
+        return negative ? -value : value
     }
 
     /// Hands over each element of a one-dimensional array of dates or numbers in text form, `{a,b,c}`
