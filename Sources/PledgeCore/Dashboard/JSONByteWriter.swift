@@ -86,11 +86,13 @@ struct JSONByteWriter {
     }
 
     /// What lies around the values of objects that all have the same fields, in the list being written:
-    /// built once, then copied for each object (the burn-up points are most of a document's bytes).
+    /// built once, then copied for each object (the burn-up points are most of a document's bytes). One
+    /// buffer for all the pieces, so copying one takes no reference count.
     struct UniformObjects {
-        /// Before each field's value: the separator, the key, the colon; the first also opens the object.
-        fileprivate let beforeField: [[UInt8]]
-        fileprivate let closing: [UInt8]
+        /// Before each field's value (the separator, the key, the colon; the first also opens the
+        /// object), then the object's end: piece `i` is `bytes[starts[i]..<starts[i + 1]]`.
+        fileprivate let bytes: [UInt8]
+        fileprivate let starts: [Int]
     }
 
     /// The layout of objects with these fields (in the encoder's key order, plain ASCII), as items of the
@@ -98,11 +100,11 @@ struct JSONByteWriter {
     func uniformObjects(fields: [StaticString]) -> UniformObjects {
         func spaces(_ level: Int) -> [UInt8] { pretty ? [0x0A] + Array(repeating: 0x20, count: 2 * level) : [] }
         let colon: [UInt8] = pretty ? Array(" : ".utf8) : [UInt8(ascii: ":")]
-        let before = fields.enumerated().map { index, name in
+        let pieces = fields.enumerated().map { index, name in
             (index == 0 ? spaces(depth) + [UInt8(ascii: "{")] : [UInt8(ascii: ",")]) + spaces(depth + 1) + [UInt8(ascii: "\"")]
                 + name.withUTF8Buffer { Array($0) } + [UInt8(ascii: "\"")] + colon
-        }
-        return UniformObjects(beforeField: before, closing: spaces(depth) + [UInt8(ascii: "}")])
+        } + [spaces(depth) + [UInt8(ascii: "}")]]
+        return UniformObjects(bytes: pieces.flatMap { $0 }, starts: pieces.reduce(into: [0]) { $0.append($0.last! + $1.count) })
     }
 
     /// Before field `index` of an object laid out by `layout`; field 0 begins the object, as an item of the
@@ -111,11 +113,17 @@ struct JSONByteWriter {
         if index == 0 {
             if empty[empty.count - 1] { empty[empty.count - 1] = false } else { bytes.append(UInt8(ascii: ",")) }
         }
-        bytes.append(contentsOf: layout.beforeField[index])
+        append(piece: index, of: layout)
     }
 
     /// Ends an object laid out by `layout`, as `closeObject` would.
-    mutating func close(_ layout: UniformObjects) { bytes.append(contentsOf: layout.closing) }
+    mutating func close(_ layout: UniformObjects) { append(piece: layout.starts.count - 2, of: layout) }
+
+    private mutating func append(piece: Int, of layout: UniformObjects) {
+        layout.bytes.withUnsafeBufferPointer { all in
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: all[layout.starts[piece]..<layout.starts[piece + 1]]))
+        }
+    }
 
     private mutating func indent() {
         for _ in 0..<2 * depth { bytes.append(0x20) }
