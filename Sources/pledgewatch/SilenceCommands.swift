@@ -39,7 +39,8 @@ struct SilenceCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List active silences (--all: expired ones too).")
+        static let configuration = CommandConfiguration(
+            abstract: "List active silences (--all: expired ones too).", discussion: "Example:\n  pledgewatch silence list --all --json")
 
         @Flag(name: .long, help: "Include expired silences.") var all = false
         @OptionGroup var output: OutputOptions
