@@ -142,12 +142,12 @@ struct TimelineBatchTests {
         #expect(general == Self.expected([("2023-03-20", "1000"), ("2023-05-02", "1234567890123456780")]))
     }
 
-    @Test("days are day numbers since 1970-01-01, before it too; anything else is refused")
+    @Test("days are whole day numbers since 1970-01-01, before it too; anything else is refused")
     func dayNumbers() throws {
         #expect(Self.dayNumbers("{2023-03-20,1969-12-31}") == "{19436,-1}")
         let read = try Self.timeline(dayNumbers: "{19436,-1,0}", changes: "{1,2,3}")
         #expect(read == Self.expected([("2023-03-20", "1"), ("1969-12-31", "2"), ("1970-01-01", "3")]))
-        for days in ["{2023-03-20}", "{x}", "{}", "{1.5}", "{--1}", "{-}", "{12345678901}", "{ 1}"] {
+        for days in ["{2023-03-20}", "{x}", "{}", "{1.5}", "{--1}", "{-}", "{1234567890123456789}", "{ 1}"] {
             #expect(throws: PostgresError.self, "\(days)") { try Self.timeline(dayNumbers: days, changes: "{1}") }
         }
     }

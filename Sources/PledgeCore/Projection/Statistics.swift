@@ -8,19 +8,12 @@ enum Statistics {
         guard !values.isEmpty else { return qs.map { _ in 0 } }
         let last = values.count - 1
         let positions = qs.map { $0 * Double(last) }
-        var ranks: [Int] = []
-        for position in positions {
-            let lower = Int(position.rounded(.down))
-            ranks.append(lower)
-            ranks.append(min(lower + 1, last))
-        }
-        let unique = Array(Set(ranks)).sorted()
-        let found = Dictionary(uniqueKeysWithValues: zip(unique, orderStatistics(of: &values, ranks: unique)))
-        return positions.map { position in
-            let lower = Int(position.rounded(.down))
-            let low = found[lower]!
-            let high = found[min(lower + 1, last)]!
-            return low + (high - low) * (position - Double(lower))
+        let lowers = positions.map { Int($0.rounded(.down)) }
+        // Each quantile's two neighbours, in order; `orderStatistics` takes repeats and gives a value per rank.
+        let found = orderStatistics(of: &values, ranks: lowers.flatMap { [$0, min($0 + 1, last)] })
+        return positions.indices.map { index in
+            let (low, high) = (found[2 * index], found[2 * index + 1])
+            return low + (high - low) * (positions[index] - Double(lowers[index]))
         }
     }
 
