@@ -34,10 +34,12 @@ let package = Package(
         ),
         // gzip for HTTP responses, from the system's zlib.
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // Linux's sync_file_range, which Swift's Glibc module does not declare (the export's early writeback).
+        .target(name: "CWriteback"),
         .target(
             name: "PledgeService",
             dependencies: [
-                "PledgeStore", "PledgeCore", "Postgres", "CZlib",
+                "PledgeStore", "PledgeCore", "Postgres", "CZlib", "CWriteback",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
