@@ -112,36 +112,41 @@ struct ServerPartsTests {
 
     @Test("an atomic write replaces the file whole and leaves no temporary file")
     func atomicFile() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pw-atomic-\(UUID())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.appendingPathComponent("dashboard.json").path
-        try AtomicFile.write(Data("old".utf8), to: path)
-        try AtomicFile.write(Data("new contents".utf8), to: path)
-        #expect(FileManager.default.contents(atPath: path) == Data("new contents".utf8))
-        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["dashboard.json"])
-        #expect(throws: AtomicFileError.self) { try AtomicFile.write(Data(), to: "/nonexistent-dir/x.json") }
+        try Self.inScratchDirectory { directory, path in
+            try AtomicFile.write(Data("old".utf8), to: path)
+            try AtomicFile.write(Data("new contents".utf8), to: path)
+            #expect(FileManager.default.contents(atPath: path) == Data("new contents".utf8))
+            #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["dashboard.json"])
+            #expect(throws: AtomicFileError.self) { try AtomicFile.write(Data(), to: "/nonexistent-dir/x.json") }
+        }
     }
 
     @Test("a streamed atomic write keeps every piece in order, small pieces buffered, large ones written as they are")
     func atomicFileStreamed() throws {
+        try Self.inScratchDirectory { directory, path in
+            // Sizes on both sides of the 64 KiB buffer (a large piece arriving on an empty buffer, and after
+            // small ones) and past 8 MiB in all, where writeback is started; each piece's bytes are its own.
+            let sizes = [10, 70_000, 3, 65_536, 65_535, 1, 1 << 20, 17, 5 << 20, 2 << 20, 100, 0, 200_000]
+            var expected = Data()
+            try AtomicFile.write(to: path) { sink in
+                for (index, size) in sizes.enumerated() {
+                    let piece = Data((0..<size).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ index &* 7) })
+                    expected.append(piece)
+                    try sink(piece)
+                }
+            }
+            #expect(expected.count > 8 << 20)
+            #expect(FileManager.default.contents(atPath: path) == expected)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["dashboard.json"])
+        }
+    }
+
+    /// Runs `body` with a fresh directory and the path of a file in it ("dashboard.json", not yet
+    /// there); the directory is removed afterwards.
+    static func inScratchDirectory(_ body: (_ directory: URL, _ path: String) throws -> Void) throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pw-atomic-\(UUID())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let path = directory.appendingPathComponent("dashboard.json").path
-        // Sizes on both sides of the 64 KiB buffer (a large piece arriving on an empty buffer, and after
-        // small ones) and past 8 MiB in all, where writeback is started; each piece's bytes are its own.
-        let sizes = [10, 70_000, 3, 65_536, 65_535, 1, 1 << 20, 17, 5 << 20, 2 << 20, 100, 0, 200_000]
-        var expected = Data()
-        try AtomicFile.write(to: path) { sink in
-            for (index, size) in sizes.enumerated() {
-                let piece = Data((0..<size).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ index &* 7) })
-                expected.append(piece)
-                try sink(piece)
-            }
-        }
-        #expect(expected.count > 8 << 20)
-        #expect(FileManager.default.contents(atPath: path) == expected)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["dashboard.json"])
+        try body(directory, directory.appendingPathComponent("dashboard.json").path)
     }
 }

@@ -147,7 +147,7 @@ struct TimelineBatchTests {
         #expect(Self.dayNumbers("{2023-03-20,1969-12-31}") == "{19436,-1}")
         let read = try Self.timeline(dayNumbers: "{19436,-1,0}", changes: "{1,2,3}")
         #expect(read == Self.expected([("2023-03-20", "1"), ("1969-12-31", "2"), ("1970-01-01", "3")]))
-        for days in ["{2023-03-20}", "{x}", "{}", "{1.5}", "{--1}", "{-}", "{1234567890123456789}", "{ 1}"] {
+        for days in ["{2023-03-20}", "{x}", "{}", "{1.5}", "{--1}", "{-}", "{1234567890123456789}", "{12345678901}", "{ 1}"] {
             #expect(throws: PostgresError.self, "\(days)") { try Self.timeline(dayNumbers: days, changes: "{1}") }
         }
     }

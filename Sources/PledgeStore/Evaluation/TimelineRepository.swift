@@ -107,8 +107,11 @@ public struct TimelineBatch: Sendable {
         }
         var days: [CalendarDate] = []
         try Self.forEachElement(of: arrays.days) { element in
-            // A whole number: plain numeric text without a fraction.
-            guard let (number, fraction, negative) = Decimal.plainParts(utf8: element), fraction == 0 else {
+            // A whole number of at most ten digits (any date PostgreSQL holds): plain numeric text without a
+            // fraction.
+            guard let (number, fraction, negative) = Decimal.plainParts(utf8: element), fraction == 0,
+                number < 10_000_000_000
+            else {
                 throw invalid("day", element)
             }
             days.append(CalendarDate(daysSinceEpoch: negative ? -Int(number) : Int(number)))
