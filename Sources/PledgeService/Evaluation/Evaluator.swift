@@ -118,6 +118,11 @@ public struct Evaluator {
     }
 
     private func evaluate(on tx: Connection, asOf: CalendarDate, runID: UUID) throws -> (assessments: [Assessment], changes: [EvaluationReport.Change], count: Int) {
+        // The plans this session cached for the foreign-key checks were chosen for the tables' sizes when
+        // they were first needed; on a long-lived connection (`serve`) the alert table may have grown a
+        // hundredfold since, and a plan chosen for a page scans it all for every transition. Replanned at
+        // the first use from here on (the alert history is checked at commit: migration 0006).
+        try tx.execute("DISCARD PLANS")
         let previous = try AssessmentRepository(tx).latestStatuses()
         let alerts = AlertRepository(tx)
         var stored: [String: AlertRepository.StoredAlert] = [:]

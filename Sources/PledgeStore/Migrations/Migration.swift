@@ -24,5 +24,8 @@ public struct Migration: Sendable, Equatable {
             sql: String(decoding: PackageResources._004_timeline_covering_index_sql, as: UTF8.self)),
         Migration(
             name: "0005_alert_pledge_index.sql", sql: String(decoding: PackageResources._005_alert_pledge_index_sql, as: UTF8.self)),
+        Migration(
+            name: "0006_alert_history_checked_at_commit.sql",
+            sql: String(decoding: PackageResources._006_alert_history_checked_at_commit_sql, as: UTF8.self)),
     ]
 }
