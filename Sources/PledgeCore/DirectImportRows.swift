@@ -62,14 +62,11 @@ public struct DirectImportRows {
         let separator = "\u{1F}"
         let payload = [publicID, dateText, amount.trimmed, pledge.unit.code, "", source, note].joined(separator: separator)
         let payloadHash = SHA256.hash(payload)
-        let identity: String
-        if let key {
-            identity = key
-        } else {
-            let occurrence = (occurrences[payloadHash.prefix] ?? 0) + 1
-            occurrences[payloadHash.prefix] = occurrence
-            identity = "import:" + SHA256.hash(payload + separator + String(occurrence)).hex
-        }
+        // The occurrence counts every row of the file with this content, keyed ones too, as the staged
+        // path's `row_number()` does: a re-import goes that way, and must derive the same keys.
+        let occurrence = (occurrences[payloadHash.prefix] ?? 0) + 1
+        occurrences[payloadHash.prefix] = occurrence
+        let identity = key ?? "import:" + SHA256.hash(payload + separator + String(occurrence)).hex
         pledgeIDs.insert(pledge.id)
         return [String(pledge.id), "delivery", dateText, quantity, source, note, actor, identity, payloadHash.hex]
     }

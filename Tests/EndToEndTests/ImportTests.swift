@@ -131,6 +131,29 @@ struct ImportTests {
         }
     }
 
+    @Test("a keyed row and a keyless row with the same content: the direct and the staged way derive the same key, so a re-import adds nothing")
+    func keyedAndKeylessSameContent() throws {
+        try ScratchDatabase.with { db in
+            try db.seedWithOneRate()
+            let csv = """
+                pledge,date,quantity,source,idempotency_key
+                eu-1m-rounds,2023-12-10,1000,shipment,k-1
+                eu-1m-rounds,2023-12-10,1000,shipment,
+
+                """
+            try withFile(csv) { path in
+                #expect(try db.succeed(["import", "deliveries", path]).stdout == "2 rows: 2 added, 0 already present\n")
+                let afterFirst = try DatabaseSnapshot.take(db)
+                // Again (through staging, since k-1 is taken), and once more.
+                for _ in 0..<2 {
+                    #expect(try db.succeed(["import", "deliveries", path]).stdout == "2 rows: 0 added, 2 already present\n")
+                    #expect(try DatabaseSnapshot.take(db) == afterFirst)
+                }
+            }
+            #expect(try db.entries("eu-1m-rounds").filter { $0.kind == "delivery" }.map(\.quantity) == ["1000", "1000"])
+        }
+    }
+
     @Test("a file that extends one already imported adds only its new rows")
     func extendedFile() throws {
         try ScratchDatabase.with { db in
