@@ -215,4 +215,84 @@ struct CorrectionsBeforeReportsTests {
             #expect(try ledger.delivered(pledgeID: "eu-1m-rounds") == 485_000)
         }
     }
+
+    /// A delivery of `quantity` to the EU's pledge on `date`.
+    func record(_ ledger: DeliveryLedger, _ quantity: String, on date: String) throws -> DeliveryLedger.Recorded {
+        try ledger.record(
+            try NewDelivery(
+                pledgeID: "eu-1m-rounds", date: date, quantity: quantity, currency: nil, contributor: nil, source: "", note: "",
+                idempotencyKey: nil), by: "t", today: LedgerIntegrityTests.today)
+    }
+
+    @Test("correcting a delivery upwards is bounded by what the later report adds, as recording it is; nothing written when refused")
+    func correctionBoundedLikeRecord() throws {
+        try withSeededLedger { ledger in
+            _ = try twoReports(ledger)
+            // The second report (480,000) now adds 179,500 after the first report and this delivery.
+            let delivery = try record(ledger, "500", on: "2023-12-01")
+            let before = try ledger.entries(pledgeID: "eu-1m-rounds")
+            let error = #expect(throws: InputError.self) {
+                try ledger.correct(entryID: delivery.entryID, quantity: "180001", reason: "typo", by: "t")
+            }
+            #expect("\(error.map { String(describing: $0) } ?? "")".contains("180000"), "names the most it may be: \(String(describing: error))")
+            #expect(try ledger.entries(pledgeID: "eu-1m-rounds") == before)
+            _ = try ledger.correct(entryID: delivery.entryID, quantity: "180000", reason: "typo", by: "t")
+            #expect(try ledger.delivered(pledgeID: "eu-1m-rounds", asOf: CalendarDate(iso: "2023-12-31")!) == 480_000)
+            #expect(try ledger.delivered(pledgeID: "eu-1m-rounds") == 480_000)
+        }
+    }
+
+    @Test("a delivery refused for contradicting a later report quotes that report's total as it stands, not with the refused delivery in it")
+    func refusalQuotesTheReport() throws {
+        try withSeededLedger { ledger in
+            _ = try twoReports(ledger)
+            let error = #expect(throws: InputError.self) { try record(ledger, "200000", on: "2023-12-01") }
+            let text = error.map { String(describing: $0) } ?? ""
+            #expect(text.contains("states a total of 480000"), "\(text)")
+            #expect(text.contains("only 180000 more"), "\(text)")
+        }
+    }
+
+    @Test("a voided entry no longer holds back a reported total dated before it")
+    func voidedEntryLiftsTheDateRule() throws {
+        try withSeededLedger { ledger in
+            // A typo: 2026 for 2024.
+            let typo = try record(ledger, "100", on: "2026-11-20")
+            _ = try ledger.void(entryID: typo.entryID, reason: "wrong date", by: "t")
+            let report = try ledger.reportTotal(
+                pledgeID: "eu-1m-rounds", total: "300000", asOf: CalendarDate(iso: "2023-11-14")!, source: "", idempotencyKey: nil,
+                by: "t", today: LedgerIntegrityTests.today)
+            #expect(report.created)
+            #expect(try ledger.delivered(pledgeID: "eu-1m-rounds") == 300_000)
+            // An entry that stands still does.
+            _ = try record(ledger, "100", on: "2024-02-01")
+            #expect(throws: InputError.self) {
+                try ledger.reportTotal(
+                    pledgeID: "eu-1m-rounds", total: "400000", asOf: CalendarDate(iso: "2024-01-15")!, source: "", idempotencyKey: nil,
+                    by: "t", today: LedgerIntegrityTests.today)
+            }
+        }
+    }
+
+    @Test("reporting the same total for the same day again adds nothing, also after a delivery before it was compensated there")
+    func sameReportAfterCompensation() throws {
+        try withSeededLedger { ledger in
+            func report() throws -> DeliveryLedger.Recorded {
+                try ledger.reportTotal(
+                    pledgeID: "eu-1m-rounds", total: "300000", asOf: CalendarDate(iso: "2023-11-14")!, source: "", idempotencyKey: nil,
+                    by: "t", today: LedgerIntegrityTests.today)
+            }
+            let first = try report()
+            _ = try record(ledger, "500", on: "2023-11-01")
+            let before = try ledger.entries(pledgeID: "eu-1m-rounds")
+            let again = try report()
+            #expect(!again.created)
+            #expect(again.entryID == first.entryID)
+            #expect(try ledger.entries(pledgeID: "eu-1m-rounds") == before)
+            // A report whose total was corrected is another statement: the old total is new again.
+            _ = try ledger.correct(entryID: first.entryID, quantity: "250000", reason: "revised", by: "t")
+            #expect(try report().created)
+            #expect(try ledger.delivered(pledgeID: "eu-1m-rounds") == 300_000)
+        }
+    }
 }

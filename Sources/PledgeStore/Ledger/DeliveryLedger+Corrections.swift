@@ -35,6 +35,8 @@ extension DeliveryLedger {
             let entry = try CorrectableEntry.lock(entryID, on: tx)
             let unit = try PledgeUnit.parse(try tx.query("SELECT unit FROM pledge WHERE id = \(entry.pledgeRowID)").scalar(String.self))
             let delta: Decimal
+            /// The entry's value as `text` states it now: a report's total, a delivery's quantity.
+            let current: Decimal
             switch entry.kind {
             case .report:
                 let newTotal = try Quantity.parsePositive(text, field: "quantity", scale: unit.scale)
@@ -44,17 +46,23 @@ extension DeliveryLedger {
                         field: "quantity", value: text,
                         expected: "a total of at least \(before) \(unit), the total before report #\(entry.id)")
                 }
-                if let next = try entry.nextReport(on: tx), let nextTotal = next.total, newTotal > nextTotal {
-                    throw InputError.invalid(
-                        field: "quantity", value: text,
-                        expected: "a total of at most \(nextTotal) \(unit), the later report #\(next.id)")
-                }
-                delta = newTotal - (before + entry.net)
+                current = before + entry.net
+                delta = newTotal - current
             default:
+                current = entry.net
                 delta = try Quantity.parsePositive(text, field: "quantity", scale: unit.scale) - entry.net
             }
             guard delta != 0 else {
                 throw InputError.invalid(field: "quantity", value: text, expected: "a value different from the entry's current one")
+            }
+            // The next report absorbs the difference (its increment shrinks by as much, so its total stays); it
+            // cannot absorb more than it adds, as for a new delivery dated before it.
+            let next = try entry.nextReport(on: tx)
+            if let next, delta > next.net {
+                throw InputError.invalid(
+                    field: "quantity", value: text,
+                    expected: "at most \(current + next.net) \(unit): the later report #\(next.id) states a total of \(next.total ?? 0) on "
+                        + "\(next.date), only \(next.net) more than the entries before it; correct that report first")
             }
             var created = [
                 try tx.query(
@@ -65,7 +73,7 @@ extension DeliveryLedger {
                     """
                 ).scalar(Int.self)
             ]
-            if let next = try entry.nextReport(on: tx) {
+            if let next {
                 created.append(
                     try compensate(next: next, by: -delta, reason: "keeps report #\(next.id)'s total after correcting #\(entry.id): \(reason)", actor: actor, on: tx))
             }
@@ -83,10 +91,11 @@ extension DeliveryLedger {
         _ = try tx.query("SELECT id FROM delivery WHERE id = \(found.id) FOR UPDATE")
         let next = try CorrectableEntry.read(found.id, on: tx)
         guard entry.net <= next.net else {
+            // The report's total as read includes the entry just written (dated before it): without it, as it stands.
             throw InputError.invalid(
                 field: "quantity", value: "\(entry.net)",
                 expected: "at most \(next.net) \(pledge.unit): the later report #\(next.id) states a total of "
-                    + "\(next.total ?? 0) on \(next.date), only \(next.net) more than the entries before it; correct that report first")
+                    + "\((next.total ?? 0) - entry.net) on \(next.date), only \(next.net) more than the entries before it; correct that report first")
         }
         _ = try compensate(
             next: next, by: -entry.net, reason: "keeps report #\(next.id)'s total: delivery #\(entry.id) is dated before it",

@@ -87,10 +87,17 @@ public struct DeliveryLedger {
             if let key = idempotencyKey, try tx.query("SELECT 1 FROM delivery WHERE idempotency_key = \(key)").first != nil {
                 return try existing(key: key, payload: payload, on: tx)
             }
+            // The latest delivery or report that still stands: a voided one (a typo in its date, say) no longer
+            // holds a report back.
             let state = try tx.query(
                 """
-                SELECT coalesce(sum(quantity), 0), max(delivered_on) FILTER (WHERE kind IN ('delivery', 'report'))
-                FROM delivery WHERE pledge_id = \(pledge.id)
+                SELECT coalesce(sum(quantity), 0),
+                       max(delivered_on) FILTER (WHERE kind IN ('delivery', 'report') AND NOT voided)
+                FROM (
+                    SELECT d.quantity, d.delivered_on, d.kind,
+                           EXISTS (SELECT 1 FROM delivery v WHERE v.corrects_id = d.id AND v.kind = 'void') AS voided
+                    FROM delivery d WHERE d.pledge_id = \(pledge.id)
+                ) entries
                 """
             ).first!.decode((Decimal, CalendarDate?).self)
             let (previous, latest) = state
@@ -99,13 +106,20 @@ public struct DeliveryLedger {
                     field: "as-of", value: date.description,
                     expected: "a date on or after the latest ledger entry (\(latest)); record earlier figures with `delivery record`")
             }
-            if let same = try tx.query(
-                """
-                SELECT id FROM delivery
-                WHERE pledge_id = \(pledge.id) AND kind = 'report' AND delivered_on = \(date) AND reported_total = \(total)
-                  AND NOT EXISTS (SELECT 1 FROM delivery v WHERE v.corrects_id = delivery.id)
-                """
-            ).first, previous == total {
+            // The same statement again: the day's latest report that stands states this total — as the ledger
+            // states it now, after compensations (which keep it) and corrections (which change it) — and nothing
+            // has been added since.
+            if previous == total,
+                let same = try tx.query(
+                    """
+                    SELECT d.id FROM delivery d
+                    WHERE d.pledge_id = \(pledge.id) AND d.kind = 'report' AND d.delivered_on = \(date)
+                      AND NOT EXISTS (SELECT 1 FROM delivery v WHERE v.corrects_id = d.id AND v.kind = 'void')
+                    ORDER BY d.id DESC LIMIT 1
+                    """
+                ).first,
+                try CorrectableEntry.read(try same.decode(Int.self, at: 0), on: tx).total == total
+            {
                 return Recorded(entryID: try same.decode(Int.self, at: 0), created: false, quantity: 0)
             }
             guard total >= previous else {
