@@ -27,6 +27,12 @@ public struct ECBRates: Sendable {
             guard case .currency = try PledgeUnit.parse(name, field: "currency column") else {
                 throw .invalid(field: "currency column", value: name, expected: "an ISO 4217 code")
             }
+            guard name != "EUR" else {
+                throw .invalid(field: "currency column", value: name, expected: "a currency other than EUR, the rates' base")
+            }
+            guard !currencies.contains(name) else {
+                throw .invalid(field: "currency column", value: name, expected: "each currency in one column only")
+            }
             currencies.append(name)
         }
         self.currencies = currencies

@@ -34,9 +34,19 @@ extension Administration {
         let layout = try ECBRates(header: header)
         var rates: [(base: String, quote: String, date: CalendarDate, rate: Decimal)] = []
         var problems: [RowProblem] = []
+        // A day's rates come in one row: a second row for the same day would set them twice.
+        var lines: [CalendarDate: Int] = [:]
         while let record = try file.next() {
             switch layout.rates(of: record) {
-            case .success(let found): rates += found.map { ("EUR", $0.quote, $0.date, $0.rate) }
+            case .success(let found):
+                if let date = found.first?.date {
+                    if let first = lines[date] {
+                        problems.append(RowProblem(line: record.line, reason: "Date: \(date) has rates on line \(first) already"))
+                        continue
+                    }
+                    lines[date] = record.line
+                }
+                rates += found.map { ("EUR", $0.quote, $0.date, $0.rate) }
             case .failure(let problem): problems.append(problem)
             }
         }

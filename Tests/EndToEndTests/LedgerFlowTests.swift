@@ -208,6 +208,21 @@ struct LedgerFlowTests {
         }
     }
 
+    @Test("an ECB file with a day twice, or a currency twice, is bad input (65) naming the line or column; nothing stored")
+    func fxImportRepeats() throws {
+        try ScratchDatabase.with { db in
+            try db.succeed(Self.addGermany)
+            let before = try DatabaseSnapshot.take(db)
+            let days = try db.run(["fx", "import", "-"], stdin: "Date,USD,\n2024-03-01,1.08,\n2024-03-04,1.09,\n2024-03-01,1.07,\n")
+            #expect(days.status == 65, "\(days)")
+            #expect(days.stderr.contains("line 4") && days.stderr.contains("2024-03-01 has rates on line 2 already"), "\(days.stderr)")
+            let columns = try db.run(["fx", "import", "-"], stdin: "Date,USD,USD,\n2024-03-01,1.08,1.09,\n")
+            #expect(columns.status == 65, "\(columns)")
+            #expect(columns.stderr.contains("currency column") && columns.stderr.contains("USD"), "\(columns.stderr)")
+            #expect(try DatabaseSnapshot.take(db) == before)
+        }
+    }
+
     @Test("--by is recorded on every kind of write, and without it the operating-system user is")
     func actor() throws {
         try ScratchDatabase.with { db in

@@ -100,4 +100,12 @@ struct ECBRatesTests {
         #expect(lowercase.value == "jpy")
         #expect(refusal { try ECBRates(header: csvRecord("Date,US Dollar,")) }?.field == "currency column")
     }
+
+    @Test("a currency named twice, or EUR (the base), is refused by name")
+    func repeatedOrBaseColumns() throws {
+        let twice = try #require(refusal { try ECBRates(header: csvRecord("Date,USD,JPY,USD,")) })
+        #expect((twice.field, twice.value) == ("currency column", "USD"))
+        let base = try #require(refusal { try ECBRates(header: csvRecord("Date,USD,EUR,")) })
+        #expect((base.field, base.value) == ("currency column", "EUR"))
+    }
 }
