@@ -154,6 +154,28 @@ struct ImportTests {
         }
     }
 
+    @Test("an amount in another currency that converts to 0 is bad input naming the quantity (and its line), not a database refusal")
+    func convertsToNothing() throws {
+        try ScratchDatabase.with { db in
+            try db.seedWithOneRate()
+            try db.succeed(["fx", "set", "EUR", "JPY", "160", "--on", "2024-03-04"])
+            let before = try DatabaseSnapshot.take(db)
+            let record = try db.run(["delivery", "record", "de-8bn-2024", "--quantity", "0.5", "--currency", "JPY", "--on", "2024-03-04"])
+            #expect(record.status == 65, "\(record)")
+            #expect(record.stderr.contains("quantity") && record.stderr.contains("converts to 0 EUR"), "\(record.stderr)")
+            #expect(!record.stderr.contains("refused by the database"), "\(record.stderr)")
+            let csv = "pledge,date,quantity,currency\nde-8bn-2024,2024-03-04,100,EUR\nde-8bn-2024,2024-03-04,0.5,JPY\n"
+            try withFile(csv) { path in
+                let result = try db.run(["import", "deliveries", path])
+                #expect(result.status == 65, "\(result)")
+                #expect(result.stderr.contains("line 3") && result.stderr.contains("converts to 0 EUR"), "\(result.stderr)")
+            }
+            #expect(try DatabaseSnapshot.take(db) == before)
+            // 0.80 JPY is 0.005 EUR, which rounds half away from zero to a cent: accepted.
+            #expect(try db.run(["delivery", "record", "de-8bn-2024", "--quantity", "0.80", "--currency", "JPY", "--on", "2024-03-04"]).status == 0)
+        }
+    }
+
     @Test("a file that extends one already imported adds only its new rows")
     func extendedFile() throws {
         try ScratchDatabase.with { db in

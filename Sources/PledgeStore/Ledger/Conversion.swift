@@ -27,10 +27,18 @@ struct Conversion {
                 field: "currency", value: currency,
                 expected: "a currency with an FX rate to \(pledge.unit) on \(delivery.date) (add one with `fx set` or `fx import`)")
         }
-        return Conversion(
-            quantity: Self.round(quote.convert(amount, from: currency), scale: pledge.unit.scale), original: amount,
-            currency: currency, rate: quote.rate)
+        let converted = Self.round(quote.convert(amount, from: currency), scale: pledge.unit.scale)
+        guard converted > 0 else {
+            throw InputError.invalid(
+                field: "quantity", value: delivery.quantityText,
+                expected: "an amount worth at least \(Self.smallest(scale: pledge.unit.scale)) \(pledge.unit) at \(delivery.date)'s rate; "
+                    + "it converts to 0 \(pledge.unit)")
+        }
+        return Conversion(quantity: converted, original: amount, currency: currency, rate: quote.rate)
     }
+
+    /// The least positive amount with `scale` decimals (0.01 for 2).
+    static func smallest(scale: Int) -> Decimal { Decimal(sign: .plus, exponent: -scale, significand: 1) }
 
     static func round(_ value: Decimal, scale: Int) -> Decimal {
         var input = value

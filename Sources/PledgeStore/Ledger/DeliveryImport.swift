@@ -224,6 +224,9 @@ public struct DeliveryImport {
                      THEN format('quantity: %s has more decimal places than %s allows (%s)', v.amount,
                                  coalesce(v.currency, v.unit), CASE WHEN v.foreign_currency THEN 2 ELSE v.unit_scale END)
                 WHEN v.foreign_currency AND v.rate IS NULL THEN format('currency: no FX rate between %s and %s on %s', v.currency, v.unit, v.day)
+                WHEN v.foreign_currency AND CASE WHEN v.fx_base = v.currency THEN round(v.amount * v.rate, v.unit_scale)
+                                                 ELSE round(v.amount / v.rate, v.unit_scale) END <= 0
+                     THEN format('quantity: %s %s converts to 0 %s at the rate of %s', v.amount, v.currency, v.unit, v.day)
                 WHEN length(v.contributor) > 200 THEN 'contributor: longer than 200 characters'
                 WHEN length(v.source) > 2000 THEN 'source: longer than 2000 characters'
                 WHEN length(v.note) > 2000 THEN 'note: longer than 2000 characters'
