@@ -109,7 +109,9 @@ public enum FreeText {
         if required && text.trimmingCharacters(in: .whitespaces).isEmpty {
             throw .invalid(field: field, value: text, expected: "a non-empty text")
         }
-        guard text.count <= maxLength else {
+        // Counted as PostgreSQL's length() counts, in code points: "é" written as e and a combining accent is
+        // one character on screen (one `Character`) but two here, and the database's check would refuse it.
+        guard text.unicodeScalars.count <= maxLength else {
             throw .invalid(field: field, value: text, expected: "at most \(maxLength) characters")
         }
         guard !text.unicodeScalars.contains(where: { $0.value == 0 }) else {

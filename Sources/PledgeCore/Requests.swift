@@ -82,7 +82,7 @@ public struct NewDelivery: Sendable, Equatable {
         self.source = try FreeText.validate(source, field: "source")
         self.note = try FreeText.validate(note, field: "note")
         self.idempotencyKey = try idempotencyKey.map { key throws(InputError) in
-            guard (1...200).contains(key.count), !key.unicodeScalars.contains(where: { $0.value < 32 }) else {
+            guard (1...200).contains(key.unicodeScalars.count), !key.unicodeScalars.contains(where: { $0.value < 32 }) else {
                 throw .invalid(field: "idempotency-key", value: key, expected: "1 to 200 printable characters")
             }
             return key

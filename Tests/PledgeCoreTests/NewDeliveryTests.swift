@@ -88,6 +88,9 @@ struct NewDeliveryTests {
         #expect(form.with { $0.idempotencyKey = "" }.refusedField() == "idempotency-key")
         #expect(form.with { $0.idempotencyKey = "line\nbreak" }.refusedField() == "idempotency-key")
         #expect(form.with { $0.idempotencyKey = "tab\there" }.refusedField() == "idempotency-key")
+        // Counted in code points, as the ledger's check counts: 150 accented e's are 300.
+        #expect(form.with { $0.idempotencyKey = String(repeating: "e\u{301}", count: 100) }.refusedField() == nil)
+        #expect(form.with { $0.idempotencyKey = String(repeating: "e\u{301}", count: 150) }.refusedField() == "idempotency-key")
     }
 }
 

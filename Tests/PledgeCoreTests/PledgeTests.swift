@@ -39,13 +39,15 @@ struct PledgeTests {
         #expect(try FreeText.validate(" European Union ", field: "donor", required: true) == " European Union ")
     }
 
-    @Test("length is counted in characters, so a combining accent does not count twice")
+    @Test("length is counted as PostgreSQL's length() counts it, in code points: what passes here the database's checks take")
     func textLength() throws {
         #expect(try FreeText.validate(String(repeating: "x", count: 10), field: "title", maxLength: 10).count == 10)
         let refused = try #require(refusal { try FreeText.validate(String(repeating: "x", count: 11), field: "title", maxLength: 10) })
         #expect(refused.expected == "at most 10 characters")
-        let accented = String(repeating: "e\u{301}", count: 10)
+        // "é" as e and a combining accent: one character on screen, two code points.
+        let accented = String(repeating: "e\u{301}", count: 5)
         #expect(try FreeText.validate(accented, field: "title", maxLength: 10) == accented)
+        #expect(refusal { try FreeText.validate(accented + "e\u{301}", field: "title", maxLength: 10) }?.field == "title")
         #expect(refusal { try FreeText.validate(String(repeating: "x", count: 2001), field: "source") } != nil)
     }
 
