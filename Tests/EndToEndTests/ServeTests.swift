@@ -168,6 +168,32 @@ struct ServeTests {
         }
     }
 
+    @Test("a ledger change that meets a running cron evaluate is evaluated once that run is over, not an interval later")
+    func changeDuringCronEvaluate() async throws {
+        try await ScratchDatabase.with { db in
+            try seeded(db)
+            let server = try ServeProcess(database: db.conninfo, arguments: ["--interval", "3600"])
+            #expect(try await server.poll("/v1/pledges/eu-1m-rounds") { $0.text.contains("\"delivered\" : \"300000\"") } != nil)
+            // A long cron `evaluate` holds the evaluation lock, from before the change until after the daemon tried.
+            let cron = try db.connect()
+            #expect(try cron.tryAdvisoryLock(Evaluator.lockKey))
+            let record = try Pledgewatch.run(["delivery", "record", "eu-1m-rounds", "--quantity", "12345", "--on", "2024-01-10"], database: db.conninfo)
+            #expect(record.status == 0, "\(record)")
+            // Bounded wait until the daemon has tried and found the lock held.
+            var busy = false
+            for _ in 0..<150 where !busy {
+                let line = try server.get("/metrics").text.split(separator: "\n").first { $0.hasPrefix("pledgewatch_evaluations_busy_total") }
+                busy = line.map { $0 != "pledgewatch_evaluations_busy_total 0" } ?? false
+                if !busy { try await Task.sleep(for: .milliseconds(200)) }
+            }
+            #expect(busy, "the daemon tried while the lock was held")
+            #expect(try cron.advisoryUnlock(Evaluator.lockKey))
+            let updated = try await server.poll("/v1/pledges/eu-1m-rounds") { $0.text.contains("\"delivered\" : \"312345\"") }
+            #expect(updated != nil, "the change was evaluated after the cron run")
+            #expect(server.stop() == 0)
+        }
+    }
+
     @Test("two replicas: one leads; kill it and the other takes over within an interval")
     func leaderFailover() async throws {
         try await ScratchDatabase.with { db in

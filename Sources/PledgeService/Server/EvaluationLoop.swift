@@ -82,7 +82,10 @@ final class EvaluationLoop: Service, Sendable {
     private func evaluate() async throws {
         let configuration = self.configuration
         let logger = self.logger
-        state.withLock { $0.dirty = false }
+        let changed = state.withLock { state in
+            defer { state.dirty = false }
+            return state.dirty
+        }
         do {
             let report = try await leaderConnection.withConnection { connection in
                 var evaluator = Evaluator(connection: connection)
@@ -99,8 +102,15 @@ final class EvaluationLoop: Service, Sendable {
             state.withLock { $0.lastRun = .now }
             onEvaluated()
         } catch is EvaluationBusy {
-            // A cron `evaluate` is running: it does the same work.
-            state.withLock { $0.lastRun = .now }
+            // A cron `evaluate` is running: it does the scheduled work. But it may have started before the
+            // ledger change that woke this one, so a change stays pending and is tried again after the
+            // debounce rather than an interval later.
+            metrics.evaluationBusy()
+            state.withLock {
+                $0.lastRun = .now
+                $0.dirty = $0.dirty || changed
+            }
+            if changed { ledgerChanged.signal() }
         } catch {
             metrics.evaluationFailed()
             state.withLock { $0.dirty = true }

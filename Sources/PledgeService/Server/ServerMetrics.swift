@@ -32,6 +32,7 @@ public final class ServerMetrics: Sendable {
         var evaluationSeconds: Double?
         var lastSuccess: Date?
         var evaluationFailures = 0
+        var evaluationsBusy = 0
         var leader = false
         var databaseUp = false
     }
@@ -56,6 +57,8 @@ public final class ServerMetrics: Sendable {
     }
 
     public func evaluationFailed() { state.withLock { $0.evaluationFailures += 1 } }
+    /// An evaluation found another one (a cron `evaluate`) holding the evaluation lock.
+    public func evaluationBusy() { state.withLock { $0.evaluationsBusy += 1 } }
     public func setLeader(_ leader: Bool) { state.withLock { $0.leader = leader } }
     public var isLeader: Bool { state.withLock { $0.leader } }
     public func setDatabaseUp(_ up: Bool) { state.withLock { $0.databaseUp = up } }
@@ -85,6 +88,9 @@ public final class ServerMetrics: Sendable {
             "pledgewatch_last_successful_evaluation_timestamp_seconds", "gauge", "Unix time of the last successful evaluation by this process.",
             s.lastSuccess.map { [("", "\(Int($0.timeIntervalSince1970))")] } ?? [])
         metric("pledgewatch_evaluation_failures_total", "counter", "Evaluations that failed.", [("", "\(s.evaluationFailures)")])
+        metric(
+            "pledgewatch_evaluations_busy_total", "counter", "Evaluations put off because another one (a cron evaluate) held the lock.",
+            [("", "\(s.evaluationsBusy)")])
         metric("pledgewatch_leader", "gauge", "1 when this replica runs the scheduled evaluations.", [("", s.leader ? "1" : "0")])
         metric("pledgewatch_database_up", "gauge", "1 when the database answered the last check.", [("", s.databaseUp ? "1" : "0")])
         metric("pledgewatch_http_requests_total", "counter", "HTTP requests by route and status.", s.requests.sorted { $0.key < $1.key }.map { ($0.key.labels, "\($0.value)") })
