@@ -249,6 +249,11 @@ struct ServeRestartTests {
         _ = try Self.pg("halt", name: name)
         #expect(try await server.poll("/readyz") { $0.status == 503 } != nil)
         #expect(try server.get("/v1/dashboard").status == 200, "reads keep being served from the cache")
+        // A pledge's detail not read before needs its forecast history from the database: 503, with the reason.
+        let detail = try server.get("/v1/pledges/eu-1m-rounds")
+        #expect(detail.status == 503, "\(detail.status) \(detail.text)")
+        #expect(detail.text.contains("database is unreachable"), "\(detail.text)")
+        #expect(detail.headers["retry-after"] == "5")
         _ = try Self.pg("start", name: name)
         #expect(try await server.poll("/readyz") { $0.status == 200 } != nil)
         #expect(try await server.poll("/metrics") { $0.text.contains("pledgewatch_leader 1") } != nil, "leadership is regained")

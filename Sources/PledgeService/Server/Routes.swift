@@ -66,8 +66,19 @@ struct Routes: Sendable {
             throw HTTPError(.notFound, message: "no such pledge")
         }
         if let cached = cache.pledgeDetail(id, version: snapshot.version) { return Self.json(cached) }
-        let history = try await client.withConnection { connection in
-            try AssessmentRepository(connection).history(pledgeID: id, limit: 100)
+        let history: [AssessmentSummary]
+        do {
+            history = try await client.withConnection { connection in
+                try AssessmentRepository(connection).history(pledgeID: id, limit: 100)
+            }
+        } catch {
+            // The entry is in the snapshot, its forecast history is not: say why rather than a bare 500.
+            metrics.setDatabaseUp(false)
+            var headers = HTTPFields()
+            headers[.retryAfter] = "5"
+            throw HTTPError(
+                .serviceUnavailable, headers: headers,
+                message: "the database is unreachable, so this pledge's forecast history cannot be read now; the dashboard is still served")
         }
         let body = try DashboardCache.Snapshot.render(PledgeDetail(pledge: entry, history: history))
         cache.storePledgeDetail(id, version: snapshot.version, body: body)
