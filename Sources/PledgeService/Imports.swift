@@ -106,6 +106,10 @@ final class CSVFile {
             handle = .standardInput
             ownsHandle = false
         } else {
+            var directory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path, isDirectory: &directory), directory.boolValue {
+                throw InputError.invalid(field: "file", value: path, expected: "a CSV file, not a directory")
+            }
             guard let opened = FileHandle(forReadingAtPath: path) else {
                 throw InputError.notFound(what: "readable file", id: path)
             }

@@ -11,6 +11,7 @@ enum Failure {
     static let notFound: Int32 = 66
     static let conflict: Int32 = 67
     static let unavailable: Int32 = 69
+    static let cannotCreate: Int32 = 73
     static let busy: Int32 = 75
     static let schema: Int32 = 78
 
@@ -34,6 +35,9 @@ enum Failure {
             case .notFound: return (error.description, notFound)
             case .conflict: return (error.description, conflict)
             }
+        case let error as AtomicFileError:
+            // sysexits: a missing directory is "not found"; any other refusal to create the file is EX_CANTCREAT.
+            return (error.description, error.errno == ENOENT || error.errno == ENOTDIR ? notFound : cannotCreate)
         case let error as EvaluationBusy:
             return (error.description, busy)
         case let error as MigrationError:

@@ -118,6 +118,17 @@ struct ExportTests {
         }
     }
 
+    @Test("--out into a directory that does not exist is not found (66), naming the path")
+    func outIntoMissingDirectory() throws {
+        try ScratchDatabase.with { db in
+            #expect(try Pledgewatch.run(["seed"], database: db.conninfo).status == 0)
+            let path = "/nonexistent-\(UUID().uuidString)/dashboard.json"
+            let result = try Pledgewatch.run(["export", "--out", path], database: db.conninfo)
+            #expect(result.status == 66, "\(result)")
+            #expect(result.stderr.contains(path), "\(result.stderr)")
+        }
+    }
+
     @Test("1,203 pledges with an open alert each: the alert cursor's and the entries' batches join into the whole document's bytes")
     func manyBatches() throws {
         try ScratchDatabase.with { db in

@@ -229,6 +229,11 @@ struct ImportTests {
             let result = try db.run(["import", "deliveries", "/nonexistent/deliveries.csv"])
             #expect(result.status == 66, "\(result)")
             #expect(result.stderr.contains("/nonexistent/deliveries.csv"))
+            // A directory is bad input, named, not an unexpected failure.
+            let directory = FileManager.default.temporaryDirectory.path
+            let folder = try db.run(["import", "deliveries", directory])
+            #expect(folder.status == 65, "\(folder)")
+            #expect(folder.stderr.contains("not a directory") && folder.stderr.contains(directory), "\(folder.stderr)")
         }
     }
 
