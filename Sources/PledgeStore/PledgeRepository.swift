@@ -111,10 +111,16 @@ public struct PledgeRepository {
             }
             let current = try tx.query(
                 """
-                SELECT revision, target, deadline FROM pledge_terms WHERE pledge_id = \(locked.id)
+                SELECT revision, target, deadline, effective_on FROM pledge_terms WHERE pledge_id = \(locked.id)
                 ORDER BY revision DESC LIMIT 1
                 """
-            ).first!.decode((Int, Decimal, CalendarDate).self)
+            ).first!.decode((Int, Decimal, CalendarDate, CalendarDate).self)
+            // Revisions take effect in order: one dated before the terms in force would erase them from history.
+            guard effectiveOn >= current.3 else {
+                throw InputError.invalid(
+                    field: "effective", value: effectiveOn.description,
+                    expected: "a date on or after \(current.3), when the current terms (revision \(current.0)) took effect")
+            }
             let newTarget = target ?? current.1
             let newDeadline = deadline ?? current.2
             guard newTarget != current.1 || newDeadline != current.2 else {

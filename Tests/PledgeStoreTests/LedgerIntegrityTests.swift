@@ -125,6 +125,13 @@ struct LedgerIntegrityTests {
             #expect(pledge.currentTerms.deadline.description == "2024-12-31")
             #expect(pledge.terms(on: CalendarDate(iso: "2023-12-01")!).deadline.description == "2024-03-31")
             #expect(try repository.find("eu-1m-rounds", asOf: CalendarDate(iso: "2023-12-01")!).terms.count == 1)
+            // A revision dated before the terms in force would erase them from history: refused, nothing written.
+            let early = #expect(throws: InputError.self) {
+                try repository.amend(
+                    "eu-1m-rounds", target: 900_000, deadline: nil, effectiveOn: CalendarDate(iso: "1900-01-01")!, reason: "typo", by: "t")
+            }
+            #expect(early.map { "\($0)" }?.contains("2024-01-31") == true, "\(String(describing: early))")
+            #expect(try repository.find("eu-1m-rounds").terms.count == 2)
             _ = try repository.setStatus("eu-1m-rounds", to: .withdrawn, reason: "test", by: "t")
             #expect(throws: InputError.self) {
                 try repository.amend("eu-1m-rounds", target: 5, deadline: nil, effectiveOn: CalendarDate(iso: "2024-02-01")!, reason: "x", by: "t")
