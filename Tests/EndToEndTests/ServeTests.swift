@@ -194,6 +194,38 @@ struct ServeTests {
         }
     }
 
+    @Test("a webhook that failed is retried by the daemon when it falls due, not only at its next evaluation an interval later")
+    func webhookRetriedBetweenEvaluations() async throws {
+        try await ScratchDatabase.with { db in
+            try seeded(db)
+            let receiver = try WebhookReceiver()
+            receiver.stop()
+            let server = try ServeProcess(database: db.conninfo, arguments: ["--interval", "3600", "--webhook-url", receiver.url])
+            // The first evaluation makes alerts pending; a ledger change brings the second, which fires them.
+            #expect(try await server.poll("/v1/alerts") { $0.text.contains("\"pending\"") } != nil)
+            let record = try Pledgewatch.run(["delivery", "record", "eu-1m-rounds", "--quantity", "1", "--on", "2024-01-10"], database: db.conninfo)
+            #expect(record.status == 0, "\(record)")
+            let connection = try db.connect()
+            var queued = 0
+            for _ in 0..<150 where queued == 0 {
+                queued = try connection.query("SELECT count(*) FROM outbox WHERE delivered_at IS NULL AND attempts > 0").scalar(Int.self)
+                if queued == 0 { try await Task.sleep(for: .milliseconds(200)) }
+            }
+            #expect(queued >= 1, "the firing notifications failed against the stopped receiver")
+            // The receiver is back and the retries are due (as 30 s later).
+            try receiver.start()
+            try connection.execute("UPDATE outbox SET next_attempt_at = now()")
+            var delivered = false
+            for _ in 0..<60 where !delivered {
+                delivered = try connection.query("SELECT count(*) FROM outbox WHERE delivered_at IS NULL").scalar(Int.self) == 0
+                if !delivered { try await Task.sleep(for: .seconds(1)) }
+            }
+            #expect(delivered, "every notification reached the receiver without another evaluation")
+            #expect(receiver.requests.count == queued)
+            #expect(server.stop() == 0)
+        }
+    }
+
     @Test("two replicas: one leads; kill it and the other takes over within an interval")
     func leaderFailover() async throws {
         try await ScratchDatabase.with { db in

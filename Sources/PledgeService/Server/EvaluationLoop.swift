@@ -70,7 +70,14 @@ final class EvaluationLoop: Service, Sendable {
             let due = state.withLock { state -> Bool in
                 state.dirty || state.lastRun.map { ContinuousClock.now - $0 >= configuration.interval } ?? true
             }
-            guard due else { return }
+            guard due else {
+                // Between evaluations the outbox's retries still fall due (30 s doubling): send them on each
+                // tick (at least every 30 s), not only when the next evaluation comes an interval later.
+                if configuration.webhookURL != nil {
+                    try await leaderConnection.withConnection { connection in _ = try WebhookSender(connection: connection).deliverDue() }
+                }
+                return
+            }
             try await evaluate()
         } catch {
             state.withLock { $0.leader = false }
