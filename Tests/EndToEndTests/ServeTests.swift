@@ -41,6 +41,13 @@ struct ServeTests {
             #expect(gzipped.headers["content-encoding"] == "gzip")
             #expect(gzipped.body.count < dashboard.body.count)
             #expect(Gzip.decompress(gzipped.body) == dashboard.body)
+            // Two representations, two strong validators (RFC 9110 §8.8.3); each revalidates its own.
+            let gzipTag = try #require(gzipped.headers["etag"])
+            #expect(gzipTag != etag)
+            let gzipNotModified = try server.get("/v1/dashboard", headers: ["Accept-Encoding": "gzip", "If-None-Match": gzipTag])
+            #expect(gzipNotModified.status == 304)
+            #expect(gzipNotModified.headers["etag"] == gzipTag)
+            #expect(try server.get("/v1/dashboard", headers: ["If-None-Match": gzipTag]).status == 200, "the plain body is another representation")
 
             let pledges = try server.get("/v1/pledges")
             #expect(pledges.status == 200)
@@ -111,6 +118,12 @@ struct ServeTests {
                 let answer = try connection.next()
                 #expect(answer.status == 304 && answer.headers["etag"] == etag && answer.headers["content-length"] == nil)
             }
+            // The gzip representation's own tag, revalidated in the pipeline too.
+            let gzipTag = try #require(gzipped.headers["etag"])
+            #expect(gzipTag != etag)
+            try connection.send([HTTPConnection.request("/v1/dashboard", headers: ["Accept-Encoding": "gzip", "If-None-Match": gzipTag])])
+            let gzipNotModified = try connection.next()
+            #expect(gzipNotModified.status == 304 && gzipNotModified.headers["etag"] == gzipTag)
             try connection.send([HTTPConnection.request("/healthz")])
             #expect(try connection.next().text.contains("\"status\":\"ok\""), "the router still answers on the connection")
 

@@ -29,7 +29,17 @@ final class DashboardFastPath: ChannelDuplexHandler, RemovableChannelHandler {
     /// The body and end of a request answered here are dropped.
     private var discardingRest = false
     /// The response heads of one rendering, with this second's `Date`: rebuilt when either changes.
-    private var heads: (responses: DashboardResponses, second: Int, notModified: HTTPResponseHead, plain: HTTPResponseHead, gzip: HTTPResponseHead?)?
+    private var heads: Heads?
+
+    /// The response heads of one set of responses, with the `Date` of one second.
+    private struct Heads {
+        let responses: DashboardResponses
+        let second: Int
+        let notModified: HTTPResponseHead
+        let notModifiedGzip: HTTPResponseHead
+        let plain: HTTPResponseHead
+        let gzip: HTTPResponseHead?
+    }
 
     init(cache: DashboardCache, metrics: ServerMetrics, token: [UInt8]?) {
         self.cache = cache
@@ -77,23 +87,26 @@ final class DashboardFastPath: ChannelDuplexHandler, RemovableChannelHandler {
             ifNoneMatch: request.headers.first(name: "If-None-Match"), acceptEncoding: request.headers.first(name: "Accept-Encoding"))
         switch answer.kind {
         case .notModified: return (heads.notModified, nil)
+        case .notModifiedGzip: return (heads.notModifiedGzip, nil)
         case .plain: return (heads.plain, answer.body)
         case .gzip: return (heads.gzip ?? heads.plain, answer.body)
         }
     }
 
-    private func currentHeads(_ responses: DashboardResponses) -> (notModified: HTTPResponseHead, plain: HTTPResponseHead, gzip: HTTPResponseHead?) {
+    private func currentHeads(_ responses: DashboardResponses) -> Heads {
         let second = Int(time(nil))
-        if let heads, heads.responses === responses, heads.second == second { return (heads.notModified, heads.plain, heads.gzip) }
+        if let heads, heads.responses === responses, heads.second == second { return heads }
         let date = HTTPDate.format(second)
         func head(_ answer: DashboardResponses.Answer) -> HTTPResponseHead {
             var fields = answer.fields
             fields[.date] = date
             return HTTPResponseHead(version: .http1_1, status: .init(statusCode: answer.status.code), headers: HTTPHeaders(fields.map { ($0.name.rawName, $0.value) }))
         }
-        let built = (responses, second, head(responses.notModified), head(responses.plain), responses.gzip.map(head))
+        let built = Heads(
+            responses: responses, second: second, notModified: head(responses.notModified),
+            notModifiedGzip: head(responses.notModifiedGzip), plain: head(responses.plain), gzip: responses.gzip.map(head))
         heads = built
-        return (built.2, built.3, built.4)
+        return built
     }
 
     static func isDashboard(_ uri: String) -> Bool {

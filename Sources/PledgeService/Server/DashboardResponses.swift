@@ -2,13 +2,17 @@ import Foundation
 import Hummingbird
 import PledgeCore
 
-/// The answers to `GET /v1/dashboard` for one rendering, built once when the snapshot is: the 304, the
-/// JSON and its gzip, headers included. The router's handler and the pipeline's fast path both answer
-/// from here, so they send the same bytes; the bodies are shared, never copied per request.
+/// The answers to `GET /v1/dashboard` for one rendering, built once when the snapshot is: the JSON and
+/// its gzip, and a 304 for each, headers included. The router's handler and the pipeline's fast path both
+/// answer from here, so they send the same bytes; the bodies are shared, never copied per request.
+///
+/// The two encodings are two representations, so each has its own strong ETag (RFC 9110 §8.8.3): the
+/// gzip one is the plain one with `-gzip` inside the quotes. A 304 answers only a tag of the
+/// representation the request would get.
 final class DashboardResponses: Sendable {
     /// One complete answer (the `Date` header is added when it is sent).
     struct Answer: Sendable {
-        enum Kind: Sendable { case notModified, plain, gzip }
+        enum Kind: Sendable { case notModified, notModifiedGzip, plain, gzip }
         let kind: Kind
         let status: HTTPResponse.Status
         let fields: HTTPFields
@@ -16,24 +20,35 @@ final class DashboardResponses: Sendable {
     }
 
     let etag: String
+    let gzipETag: String
     let notModified: Answer
+    let notModifiedGzip: Answer
     let plain: Answer
     let gzip: Answer?
 
     init(body: Data) {
-        etag = "\"" + ETag.hash(body) + "\""
+        let hash = ETag.hash(body)
+        etag = "\"" + hash + "\""
+        gzipETag = "\"" + hash + "-gzip\""
         var common = HTTPFields()
-        common[.eTag] = etag
         common[.vary] = "Accept-Encoding"
         common[.cacheControl] = "no-cache"
-        notModified = Answer(kind: .notModified, status: .notModified, fields: common, body: nil)
+        notModified = Self.notModified(common, etag: etag, kind: .notModified)
+        notModifiedGzip = Self.notModified(common, etag: gzipETag, kind: .notModifiedGzip)
         common[.contentType] = "application/json"
-        plain = Self.answer(common, body: body, encoding: nil)
-        gzip = Gzip.compress(body).map { Self.answer(common, body: $0, encoding: "gzip") }
+        plain = Self.answer(common, body: body, etag: etag, encoding: nil)
+        gzip = Gzip.compress(body).map { [gzipETag] in Self.answer(common, body: $0, etag: gzipETag, encoding: "gzip") }
     }
 
-    private static func answer(_ common: HTTPFields, body: Data, encoding: String?) -> Answer {
+    private static func notModified(_ common: HTTPFields, etag: String, kind: Answer.Kind) -> Answer {
         var fields = common
+        fields[.eTag] = etag
+        return Answer(kind: kind, status: .notModified, fields: fields, body: nil)
+    }
+
+    private static func answer(_ common: HTTPFields, body: Data, etag: String, encoding: String?) -> Answer {
+        var fields = common
+        fields[.eTag] = etag
         if let encoding { fields[.contentEncoding] = encoding }
         fields[.contentLength] = String(body.count)
         return Answer(kind: encoding == nil ? .plain : .gzip, status: .ok, fields: fields, body: ByteBuffer(bytes: body))
@@ -41,9 +56,10 @@ final class DashboardResponses: Sendable {
 
     /// The answer to a request carrying these `If-None-Match` and `Accept-Encoding` values.
     func answer(ifNoneMatch: String?, acceptEncoding: String?) -> Answer {
-        if ETag.matches(ifNoneMatch, etag) { return notModified }
-        if let gzip, Self.acceptsGzip(acceptEncoding) { return gzip }
-        return plain
+        if let gzip, Self.acceptsGzip(acceptEncoding) {
+            return ETag.matches(ifNoneMatch, gzipETag) ? notModifiedGzip : gzip
+        }
+        return ETag.matches(ifNoneMatch, etag) ? notModified : plain
     }
 
     /// `gzip` listed without `q=0`.
