@@ -67,8 +67,12 @@ public struct NewDelivery: Sendable, Equatable {
     ) throws(InputError) {
         self.pledgeID = try PledgeID.validate(pledgeID)
         self.date = try CalendarDate.parse(date, field: "date")
-        // Shape only here (positive, decimal); the unit's scale is checked once the pledge is known.
-        _ = try Quantity.parsePositive(quantity, field: "quantity", scale: 6)
+        // Shape only here (positive, decimal, no more places than any unit takes); the unit's own scale is
+        // checked once the pledge is known, so this message must not speak for the unit.
+        if (try? Quantity.parsePositive(quantity, field: "quantity", scale: 6)) == nil {
+            _ = try Quantity.parsePositive(quantity, field: "quantity", scale: 38)
+            throw .invalid(field: "quantity", value: quantity, expected: "at most 6 decimal places (no unit takes more; the pledge's unit may take fewer)")
+        }
         self.quantityText = quantity
         if let currency {
             guard case .currency = try PledgeUnit.parse(currency, field: "currency") else {

@@ -55,6 +55,11 @@ struct NewDeliveryTests {
         #expect(refused.expected == "a whole number for this unit")
         #expect(try delivery.quantity(scale: 1) == exactDecimal(digits: "15", decimals: 1))
         #expect(DeliveryForm().with { $0.quantity = "0.0000001" }.refusedField() == "quantity")
+        // Before the pledge is known, the message does not claim to be the unit's limit.
+        let tooFine = try #require(refusal { try DeliveryForm().with { $0.quantity = "1.1234567" }.submit() })
+        #expect(tooFine.expected == "at most 6 decimal places (no unit takes more; the pledge's unit may take fewer)")
+        let notANumber = try #require(refusal { try DeliveryForm().with { $0.quantity = "12abc" }.submit() })
+        #expect(notANumber.expected.hasPrefix("a decimal number"))
     }
 
     @Test("each bad field is refused by its own name")
