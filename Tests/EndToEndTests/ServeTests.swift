@@ -239,6 +239,22 @@ struct ServeTests {
         }
     }
 
+    @Test("an evaluation that fails (no schema yet) leaves the leader the leader, and migrating lets it evaluate")
+    func failedEvaluationKeepsLeadership() async throws {
+        try await ScratchDatabase.with(migrated: false) { db in
+            let server = try ServeProcess(database: db.conninfo, arguments: ["--interval", "1"])
+            let failed = try await server.poll("/metrics") { result in
+                let line = result.text.split(separator: "\n").first { $0.hasPrefix("pledgewatch_evaluation_failures_total") }
+                return line.map { $0 != "pledgewatch_evaluation_failures_total 0" } ?? false
+            }
+            let metrics = try #require(failed)
+            #expect(metrics.text.contains("\npledgewatch_leader 1\n"), "the lock is still this session's")
+            #expect(try Pledgewatch.run(["migrate"], database: db.conninfo).status == 0)
+            #expect(try await server.poll("/readyz") { $0.text.contains("\"leader\":true,\"ready\":true") } != nil)
+            #expect(server.stop() == 0)
+        }
+    }
+
     @Test("two replicas: one leads; kill it and the other takes over within an interval")
     func leaderFailover() async throws {
         try await ScratchDatabase.with { db in

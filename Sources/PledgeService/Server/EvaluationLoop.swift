@@ -79,9 +79,14 @@ final class EvaluationLoop: Service, Sendable {
                 return
             }
             try await evaluate()
-        } catch {
+        } catch let error as PostgresError where error.isConnectionBroken {
+            // The session is gone, and the leadership lock with it.
             state.withLock { $0.leader = false }
             metrics.setLeader(false)
+            logger.warning("evaluation loop: \(error)")
+        } catch {
+            // The session, and the lock it holds, are intact (a failed evaluation, say): still the leader. Saying
+            // otherwise would also stack the lock a level deeper at the next tick, so it would never be let go.
             logger.warning("evaluation loop: \(error)")
         }
     }
