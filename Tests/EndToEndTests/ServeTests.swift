@@ -193,11 +193,9 @@ struct ServeTests {
             let record = try Pledgewatch.run(["delivery", "record", "eu-1m-rounds", "--quantity", "12345", "--on", "2024-01-10"], database: db.conninfo)
             #expect(record.status == 0, "\(record)")
             // Bounded wait until the daemon has tried and found the lock held.
-            var busy = false
-            for _ in 0..<150 where !busy {
+            let busy = try await eventually {
                 let line = try server.get("/metrics").text.split(separator: "\n").first { $0.hasPrefix("pledgewatch_evaluations_busy_total") }
-                busy = line.map { $0 != "pledgewatch_evaluations_busy_total 0" } ?? false
-                if !busy { try await Task.sleep(for: .milliseconds(200)) }
+                return line.map { $0 != "pledgewatch_evaluations_busy_total 0" } ?? false
             }
             #expect(busy, "the daemon tried while the lock was held")
             #expect(try cron.advisoryUnlock(Evaluator.lockKey))
@@ -220,18 +218,16 @@ struct ServeTests {
             #expect(record.status == 0, "\(record)")
             let connection = try db.connect()
             var queued = 0
-            for _ in 0..<150 where queued == 0 {
+            let failed = try await eventually {
                 queued = try connection.query("SELECT count(*) FROM outbox WHERE delivered_at IS NULL AND attempts > 0").scalar(Int.self)
-                if queued == 0 { try await Task.sleep(for: .milliseconds(200)) }
+                return queued > 0
             }
-            #expect(queued >= 1, "the firing notifications failed against the stopped receiver")
+            #expect(failed, "the firing notifications failed against the stopped receiver")
             // The receiver is back and the retries are due (as 30 s later).
             try receiver.start()
             try connection.execute("UPDATE outbox SET next_attempt_at = now()")
-            var delivered = false
-            for _ in 0..<60 where !delivered {
-                delivered = try connection.query("SELECT count(*) FROM outbox WHERE delivered_at IS NULL").scalar(Int.self) == 0
-                if !delivered { try await Task.sleep(for: .seconds(1)) }
+            let delivered = try await eventually(attempts: 60, every: .seconds(1)) {
+                try connection.query("SELECT count(*) FROM outbox WHERE delivered_at IS NULL").scalar(Int.self) == 0
             }
             #expect(delivered, "every notification reached the receiver without another evaluation")
             #expect(receiver.requests.count == queued)
