@@ -48,6 +48,13 @@ struct ServeTests {
             #expect(gzipNotModified.status == 304)
             #expect(gzipNotModified.headers["etag"] == gzipTag)
             #expect(try server.get("/v1/dashboard", headers: ["If-None-Match": gzipTag]).status == 200, "the plain body is another representation")
+            // HEAD: the GET's status and headers, no body.
+            let head = try HTTPClient.request("HEAD", port: server.port, path: "/v1/dashboard")
+            #expect(head.status == 200)
+            #expect(head.body.isEmpty)
+            #expect(head.headers["etag"] == etag)
+            #expect(head.headers["content-length"] == String(dashboard.body.count))
+            #expect(try HTTPClient.request("HEAD", port: server.port, path: "/healthz").status == 200)
 
             let pledges = try server.get("/v1/pledges")
             #expect(pledges.status == 200)

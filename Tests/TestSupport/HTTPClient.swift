@@ -16,9 +16,14 @@ public struct HTTPResult: Sendable {
 /// no transparent decompression, no caching.
 public enum HTTPClient {
     public static func get(port: Int, path: String, headers: [String: String] = [:]) throws -> HTTPResult {
+        try request("GET", port: port, path: path, headers: headers)
+    }
+
+    /// One request with `method` over a connection of its own (`Connection: close`).
+    public static func request(_ method: String, port: Int, path: String, headers: [String: String] = [:]) throws -> HTTPResult {
         let fd = try connectLoopback(port: port)
         defer { close(fd) }
-        var request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
+        var request = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
         for (name, value) in headers { request += "\(name): \(value)\r\n" }
         request += "\r\n"
         _ = request.withCString { send(fd, $0, strlen($0), 0) }

@@ -42,7 +42,8 @@ public struct Server: Sendable {
     public func buildApplication(
         cache: DashboardCache, client: PostgresClient, metrics: ServerMetrics, onListening: @escaping @Sendable (Int) -> Void
     ) -> some ApplicationProtocol {
-        let router = Router()
+        // HEAD answers every GET route with the GET's status and headers and no body (RFC 9110 §9.3.2).
+        let router = Router(options: .autoGenerateHeadEndpoints)
         let token = configuration.token.map { Array($0.utf8) }
         router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
         if let token { router.add(middleware: BearerTokenMiddleware(token: token)) }
