@@ -58,10 +58,9 @@ final class EvaluationLoop: Service, Sendable {
         do {
             let wasLeader = state.withLock { $0.leader }
             let leader = try await leaderConnection.withConnection { connection in
-                let acquired = try connection.tryAdvisoryLock(Self.leaderKey)
-                // Session locks stack: keep exactly one level held.
-                if acquired && wasLeader { try connection.advisoryUnlock(Self.leaderKey) }
-                return acquired
+                // Asked of the server, not remembered: a session lock taken twice must be let go twice, and a
+                // session replaced under us holds nothing, whatever this process last believed.
+                try Self.holdsLeadership(connection) || connection.tryAdvisoryLock(Self.leaderKey)
             }
             state.withLock { $0.leader = leader }
             metrics.setLeader(leader)
@@ -70,25 +69,43 @@ final class EvaluationLoop: Service, Sendable {
             let due = state.withLock { state -> Bool in
                 state.dirty || state.lastRun.map { ContinuousClock.now - $0 >= configuration.interval } ?? true
             }
-            guard due else {
-                // Between evaluations the outbox's retries still fall due (30 s doubling): send them on each
-                // tick (at least every 30 s), not only when the next evaluation comes an interval later.
-                if configuration.webhookURL != nil {
-                    try await leaderConnection.withConnection { connection in _ = try WebhookSender(connection: connection).deliverDue() }
-                }
-                return
+            var failure: (any Error)?
+            if due {
+                do { try await evaluate() } catch { failure = error }
             }
-            try await evaluate()
+            // The outbox's retries fall due on their own clock (30 s doubling): they go out on every tick this
+            // replica leads (at least every 30 s), whether it evaluated, found a cron run busy or failed.
+            if configuration.webhookURL != nil, !((failure as? PostgresError)?.isConnectionBroken ?? false) {
+                do {
+                    try await leaderConnection.withConnection { connection in _ = try WebhookSender(connection: connection).deliverDue() }
+                } catch {
+                    logger.warning("webhook retries: \(error)")
+                }
+            }
+            if let failure { throw failure }
         } catch let error as PostgresError where error.isConnectionBroken {
             // The session is gone, and the leadership lock with it.
             state.withLock { $0.leader = false }
             metrics.setLeader(false)
             logger.warning("evaluation loop: \(error)")
         } catch {
-            // The session, and the lock it holds, are intact (a failed evaluation, say): still the leader. Saying
-            // otherwise would also stack the lock a level deeper at the next tick, so it would never be let go.
+            // The session and its lock are intact (a failed evaluation, say): still the leader; the next tick
+            // asks the server again.
             logger.warning("evaluation loop: \(error)")
         }
+    }
+
+    /// Whether this session holds the leadership lock (`pg_locks`: a bigint key is its high and low halves).
+    static func holdsLeadership(_ connection: Connection) throws -> Bool {
+        try connection.query(
+            """
+            SELECT EXISTS (
+                SELECT 1 FROM pg_locks
+                WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND granted AND objsubid = 1
+                  AND (classid::bigint << 32) | objid::bigint = \(leaderKey)
+            )
+            """
+        ).scalar(Bool.self)
     }
 
     private func evaluate() async throws {
@@ -105,9 +122,7 @@ final class EvaluationLoop: Service, Sendable {
                 evaluator.webhookURL = configuration.webhookURL
                 evaluator.keepAssessments = false
                 evaluator.logger = logger
-                let report = try evaluator.run()
-                if configuration.webhookURL != nil { try WebhookSender(connection: connection).deliverDue() }
-                return report
+                return try evaluator.run()
             }
             let seconds = Double(report.duration.components.seconds) + Double(report.duration.components.attoseconds) / 1e18
             metrics.evaluationSucceeded(seconds: seconds, at: Date())

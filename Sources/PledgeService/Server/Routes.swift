@@ -71,7 +71,7 @@ struct Routes: Sendable {
             history = try await client.withConnection { connection in
                 try AssessmentRepository(connection).history(pledgeID: id, limit: 100)
             }
-        } catch {
+        } catch let error as PostgresError where error.isConnectionBroken {
             // The entry is in the snapshot, its forecast history is not: say why rather than a bare 500.
             metrics.setDatabaseUp(false)
             var headers = HTTPFields()
