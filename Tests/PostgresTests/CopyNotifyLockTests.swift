@@ -89,4 +89,21 @@ struct CopyNotifyLockTests {
             #expect(try first.advisoryUnlock(43))
         }
     }
+
+    @Test("whether this session holds an advisory lock is read from the server, for keys of every sign and size")
+    func holdsAdvisoryLock() throws {
+        try ScratchDatabase.with(migrated: false) { database in
+            let first = try database.connect()
+            let second = try database.connect()
+            for key: Int64 in [0x7077_2D6C_6561_64, 42, -1, .min, .max, 1 << 32, (1 << 32) - 1] {
+                #expect(try !first.holdsAdvisoryLock(key), "\(key)")
+                #expect(try first.tryAdvisoryLock(key))
+                #expect(try first.holdsAdvisoryLock(key), "\(key)")
+                #expect(try !second.holdsAdvisoryLock(key), "another session's lock is not this one's: \(key)")
+                #expect(try !first.holdsAdvisoryLock(key &+ 1), "a neighbouring key: \(key)")
+                #expect(try first.advisoryUnlock(key))
+                #expect(try !first.holdsAdvisoryLock(key), "\(key)")
+            }
+        }
+    }
 }

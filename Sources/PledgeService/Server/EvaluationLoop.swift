@@ -60,7 +60,7 @@ final class EvaluationLoop: Service, Sendable {
             let leader = try await leaderConnection.withConnection { connection in
                 // Asked of the server, not remembered: a session lock taken twice must be let go twice, and a
                 // session replaced under us holds nothing, whatever this process last believed.
-                try Self.holdsLeadership(connection) || connection.tryAdvisoryLock(Self.leaderKey)
+                try connection.holdsAdvisoryLock(Self.leaderKey) || connection.tryAdvisoryLock(Self.leaderKey)
             }
             state.withLock { $0.leader = leader }
             metrics.setLeader(leader)
@@ -93,19 +93,6 @@ final class EvaluationLoop: Service, Sendable {
             // asks the server again.
             logger.warning("evaluation loop: \(error)")
         }
-    }
-
-    /// Whether this session holds the leadership lock (`pg_locks`: a bigint key is its high and low halves).
-    static func holdsLeadership(_ connection: Connection) throws -> Bool {
-        try connection.query(
-            """
-            SELECT EXISTS (
-                SELECT 1 FROM pg_locks
-                WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND granted AND objsubid = 1
-                  AND (classid::bigint << 32) | objid::bigint = \(leaderKey)
-            )
-            """
-        ).scalar(Bool.self)
     }
 
     private func evaluate() async throws {
