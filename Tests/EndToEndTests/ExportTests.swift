@@ -64,6 +64,7 @@ struct ExportTests {
             #expect(pledges.map { $0["id"] as? String } == ["de-8bn-2024", "eu-1m-rounds", "eu-20bn-military-aid", "eu-rdc-5000-troops"])
             let eu = pledges.first { $0["id"] as? String == "eu-1m-rounds" }
             #expect(eu?["status"] as? String == "likely_miss")
+            #expect(pledges.allSatisfy { $0["assessmentSource"] as? String == "evaluation" })
             #expect((eu?["timeline"] as? [[String: Any]])?.count == 2)
             #expect((eu?["openAlerts"] as? [String])?.count == 1)
             let summary = document?["summary"] as? [String: Any]
@@ -158,7 +159,73 @@ struct ExportTests {
             #expect(whole.alerts.count == 1203)
             #expect(whole.alerts.map { $0.labels["pledge"] ?? "" } == whole.pledges.map(\.id), "alerts follow the pledges' order")
             #expect(whole.pledges.allSatisfy { $0.openAlerts.count == 1 })
+            #expect(whole.pledges.allSatisfy { $0.assessmentSource == "evaluation" }, "nothing changed since the evaluation")
             #expect(streamed == (try DashboardService.render(whole)))
+        }
+    }
+
+    /// The pledge entries of an export, by id.
+    static func entries(_ result: CommandResult) throws -> [String: [String: Any]] {
+        let document = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        let pledges = document?["pledges"] as? [[String: Any]] ?? []
+        return Dictionary(uniqueKeysWithValues: pledges.map { ($0["id"] as? String ?? "", $0) })
+    }
+
+    @Test("a pledge whose ledger, terms or commitment changed after the evaluation is assessed afresh, with the run's policy; the rest stay as stored")
+    func changedSinceEvaluation() throws {
+        try ScratchDatabase.with { db in
+            func run(_ arguments: [String]) throws -> CommandResult {
+                let result = try Pledgewatch.run(arguments, database: db.conninfo)
+                #expect(result.status == 0, "\(arguments): \(result)")
+                return result
+            }
+            // A policy under which the EU's shells (P(on time) about 0.06) are neither likely to miss nor at risk.
+            let evaluate = ["evaluate", "--as-of", "2023-11-14", "--likely-miss-below", "0.01", "--at-risk-below", "0.02"]
+            _ = try run(["seed"])
+            _ = try run(evaluate)
+            let before = try Self.entries(try run(["export"]))
+            #expect(before.values.allSatisfy { $0["assessmentSource"] as? String == "evaluation" })
+            let storedStatus = (before["eu-1m-rounds"]?["assessment"] as? [String: Any])?["status"] as? String
+            #expect(storedStatus != "likely_miss" && storedStatus != "at_risk", "\(storedStatus ?? "nil")")
+
+            _ = try run(["delivery", "record", "eu-1m-rounds", "--quantity", "5000", "--on", "2023-11-14"])
+            _ = try run(["pledge", "amend", "de-8bn-2024", "--target", "9000000000", "--effective", "2023-11-14", "--reason", "raised"])
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("pw-changed-\(UUID()).json").path
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            _ = try run(["export", "--out", path])
+            let validation = try Self.validate(path)
+            #expect(validation.status == 0, "\(validation.stderr)")
+            let afterChange = try Self.entries(CommandResult(status: 0, stdout: String(decoding: try Data(contentsOf: URL(fileURLWithPath: path)), as: UTF8.self), stderr: ""))
+            #expect(afterChange["eu-1m-rounds"]?["assessmentSource"] as? String == "live")
+            #expect(afterChange["de-8bn-2024"]?["assessmentSource"] as? String == "live")
+            #expect(afterChange["eu-20bn-military-aid"]?["assessmentSource"] as? String == "evaluation")
+            #expect(afterChange["eu-rdc-5000-troops"]?["assessmentSource"] as? String == "evaluation")
+            // The entry agrees with itself: its assessment is of the timeline and the terms it shows.
+            let eu = afterChange["eu-1m-rounds"]
+            let euAssessment = eu?["assessment"] as? [String: Any]
+            let lastPoint = (eu?["timeline"] as? [[String: Any]])?.last
+            #expect(euAssessment?["delivered"] as? String == lastPoint?["cumulative"] as? String)
+            #expect(euAssessment?["delivered"] as? String == "305000")
+            #expect(euAssessment?["status"] as? String == storedStatus, "assessed with the run's policy, not the default")
+            let germany = afterChange["de-8bn-2024"]
+            #expect((germany?["assessment"] as? [String: Any])?["target"] as? String == "9000000000")
+            #expect((germany?["currentTerms"] as? [String: Any])?["target"] as? String == "9000000000")
+
+            // The next evaluation stores exactly what the document showed.
+            _ = try run(evaluate)
+            let evaluated = try Self.entries(try run(["export"]))
+            #expect(evaluated.values.allSatisfy { $0["assessmentSource"] as? String == "evaluation" })
+            for id in ["eu-1m-rounds", "de-8bn-2024"] {
+                let live = afterChange[id]?["assessment"] as? NSDictionary
+                let stored = evaluated[id]?["assessment"] as? NSDictionary
+                #expect(live != nil && live == stored, "\(id)")
+            }
+
+            // Assessments stored before migration 0007 carry no fingerprint: they are assessed afresh.
+            try db.connect().execute("UPDATE assessment SET inputs_fingerprint = NULL")
+            let unknown = try Self.entries(try run(["export"]))
+            #expect(unknown.values.allSatisfy { $0["assessmentSource"] as? String == "live" })
+            #expect(unknown.mapValues { $0["assessment"] as? NSDictionary } == evaluated.mapValues { $0["assessment"] as? NSDictionary })
         }
     }
 }

@@ -106,7 +106,7 @@ struct DashboardStreamEncoderTests {
             status: random.string(), announcedOn: random.string(), countsFrom: random.string(), source: random.string(),
             originalTerms: try termsDecoder.decode(DashboardDocument.Terms.self, from: JSONSerialization.data(withJSONObject: terms())),
             currentTerms: try termsDecoder.decode(DashboardDocument.Terms.self, from: JSONSerialization.data(withJSONObject: terms())),
-            assessment: decoded, timeline: timeline, openAlerts: random.strings())
+            assessment: decoded, assessmentSource: random.string(), timeline: timeline, openAlerts: random.strings())
     }
 
     static func randomAlert(_ random: inout RandomValues) -> DashboardDocument.AlertEntry {
@@ -130,13 +130,14 @@ struct DashboardStreamEncoderTests {
             "id": id, "donor": "EU", "recipient": "Ukraine", "title": title, "category": "military", "unit": "rounds",
             "unitKind": "count", "commitment": "committed", "status": "likely_miss", "announcedOn": "2023-03-20",
             "countsFrom": "2023-03-20", "source": "https://example.org/a/b", "originalTerms": terms, "currentTerms": terms,
-            "assessment": assessment, "timeline": [], "openAlerts": ["abc"],
+            "assessment": assessment, "assessmentSource": "evaluation", "timeline": [], "openAlerts": ["abc"],
         ]
         let decoded = try JSONDecoder().decode(DashboardDocument.PledgeEntry.self, from: JSONSerialization.data(withJSONObject: entry))
         return DashboardDocument.PledgeEntry(
             id: decoded.id, donor: decoded.donor, recipient: decoded.recipient, title: decoded.title, category: decoded.category,
             unit: decoded.unit, unitKind: decoded.unitKind, commitment: decoded.commitment, status: decoded.status,
             announcedOn: decoded.announcedOn, countsFrom: decoded.countsFrom, source: decoded.source, originalTerms: decoded.originalTerms,
-            currentTerms: decoded.currentTerms, assessment: decoded.assessment, timeline: timeline, openAlerts: decoded.openAlerts)
+            currentTerms: decoded.currentTerms, assessment: decoded.assessment, assessmentSource: decoded.assessmentSource,
+            timeline: timeline, openAlerts: decoded.openAlerts)
     }
 }

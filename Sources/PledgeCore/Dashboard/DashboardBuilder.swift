@@ -61,8 +61,8 @@ public struct DashboardBuilder: Sendable {
 
     /// One pledge's entry; its figures are added to `totals`.
     public func entry(
-        pledge: Pledge, assessment: AssessmentSummary, timeline: Timeline?, openAlerts: [String], asOf: CalendarDate,
-        totals: inout Totals
+        pledge: Pledge, assessment: AssessmentSummary, assessmentSource: DashboardDocument.AssessmentSource, timeline: Timeline?,
+        openAlerts: [String], asOf: CalendarDate, totals: inout Totals
     ) -> DashboardDocument.PledgeEntry {
         totals.pledges += 1
         totals.byStatus[assessment.status, default: 0] += 1
@@ -87,7 +87,7 @@ public struct DashboardBuilder: Sendable {
             commitment: pledge.status.rawValue, status: assessment.status, announcedOn: pledge.announcedOn.description,
             countsFrom: pledge.countsFrom.description, source: pledge.source,
             originalTerms: Self.terms(pledge.originalTerms), currentTerms: Self.terms(terms),
-            assessment: assessment,
+            assessment: assessment, assessmentSource: assessmentSource.rawValue,
             timeline: (timeline?.points ?? []).map { .init(date: $0.date.description, cumulative: $0.cumulative.plainText, assumed: $0.assumed) },
             openAlerts: openAlerts)
     }

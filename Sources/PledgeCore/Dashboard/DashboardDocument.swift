@@ -68,6 +68,11 @@ public struct DashboardDocument: Sendable, Codable, Equatable {
         public let assumed: Bool
     }
 
+    /// Where an entry's assessment comes from.
+    public enum AssessmentSource: String, Sendable {
+        case evaluation, live
+    }
+
     public struct PledgeEntry: Sendable, Codable, Equatable {
         public let id: String
         public let donor: String
@@ -87,6 +92,10 @@ public struct DashboardDocument: Sendable, Codable, Equatable {
         public let originalTerms: Terms
         public let currentTerms: Terms
         public let assessment: AssessmentSummary
+        /// `evaluation`: the assessment the evaluation run named by `generatedAt` stored. `live`: assessed
+        /// for this document, because the pledge's ledger, terms or commitment changed after that run (or
+        /// there is no run, or the document is a backtest `--as-of`); alerts follow at the next evaluation.
+        public let assessmentSource: String
         /// Burn-up chart points: the cumulative total after each day with ledger activity.
         public let timeline: [TimelinePoint]
         /// Fingerprints of this pledge's pending and firing alerts.

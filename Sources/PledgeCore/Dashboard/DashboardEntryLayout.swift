@@ -8,6 +8,7 @@ extension JSONByteWriter {
         openObject()
         field("announcedOn"); try string(entry.announcedOn)
         field("assessment"); try write(entry.assessment)
+        field("assessmentSource"); try string(entry.assessmentSource)
         field("category"); try string(entry.category)
         field("commitment"); try string(entry.commitment)
         field("countsFrom"); try string(entry.countsFrom)

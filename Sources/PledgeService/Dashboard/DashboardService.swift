@@ -6,12 +6,16 @@ import Postgres
 /// Builds the dashboard document from the database.
 ///
 /// Without an as-of date it shows the latest evaluation run's stored assessments ("evaluate, then
-/// export"); with one, it assesses every pledge as of that day in memory (a backtest view, nothing stored).
-/// Either way the same state gives the same bytes.
+/// export"), except for a pledge whose ledger, terms or commitment changed since that run: it is assessed
+/// afresh, as the run would have assessed it, so no entry pairs a forecast with a timeline it was not made
+/// from (`AssessmentInputs`). With an as-of date it assesses every pledge as of that day in memory (a
+/// backtest view, nothing stored). Either way the same state gives the same bytes.
 public struct DashboardService {
     public let connection: Connection
     public var reportingCurrency = "EUR"
-    public var policy = AssessmentPolicy()
+    /// What fresh assessments use; nil: the latest evaluation run's policy (the default before any run,
+    /// or when the run predates migration 0007).
+    public var policy: AssessmentPolicy?
 
     public init(connection: Connection) { self.connection = connection }
 
@@ -78,7 +82,8 @@ public struct DashboardService {
             // reads themselves.
             try tx.execute("SET LOCAL jit = off")
             let assessmentRepository = AssessmentRepository(tx)
-            let run = requested == nil ? try assessmentRepository.latestRun() : nil
+            let latest = try assessmentRepository.latestRun()
+            let run = requested == nil ? latest : nil
             let asOf = requested ?? run?.asOf ?? .today()
             var pledges = try PledgeRepository(tx).list(asOf: asOf)
             for id in filter.pledgeIDs where !pledges.contains(where: { $0.publicID == id }) {
@@ -113,7 +118,7 @@ public struct DashboardService {
 
             let builder = DashboardBuilder(
                 reportingCurrency: reportingCurrency, rates: try FXRates(tx).conversionRates(to: reportingCurrency, on: asOf))
-            let assessor = Assessor(policy: policy)
+            let assessor = Assessor(policy: policy ?? latest?.policy ?? AssessmentPolicy())
             // Each batch is read here while the previous one is turned into entries and written.
             var totals = DashboardBuilder.Totals()
             let batches = stride(from: 0, to: pledges.count, by: Evaluator.batchSize).map {
@@ -123,8 +128,10 @@ public struct DashboardService {
                 try entries(
                     read.pledges.map { pledge in
                         builder.entry(
-                            pledge: pledge, assessment: read.summaries[pledge.publicID]!, timeline: read.timelines[pledge.publicID],
-                            openAlerts: read.fingerprints[pledge.publicID] ?? [], asOf: asOf, totals: &totals)
+                            pledge: pledge, assessment: read.summaries[pledge.publicID]!,
+                            assessmentSource: read.fresh.contains(pledge.publicID) ? .live : .evaluation,
+                            timeline: read.timelines[pledge.publicID], openAlerts: read.fingerprints[pledge.publicID] ?? [],
+                            asOf: asOf, totals: &totals)
                     })
             }) { write in
                 // A batch's timelines (the longest read) are asked for before the last batch is parsed, so
@@ -134,16 +141,29 @@ public struct DashboardService {
                     let ids = batch.map(\.publicID)
                     let fetched = try nextTimelines?.batch()
                     let fingerprints = try AlertRepository(tx).openFingerprints(pledgeIDs: ids)
-                    var summaries = try run.map { try assessmentRepository.summaries(runID: $0.runID, pledgeIDs: ids) } ?? [:]
+                    let stored = try run.map { try assessmentRepository.summaries(runID: $0.runID, pledgeIDs: ids) } ?? [:]
                     nextTimelines = index + 1 < batches.count ? try TimelineRepository(tx).start(for: batches[index + 1], asOf: asOf) : nil
                     let timelines = try fetched?.timelines(for: batch) ?? [:]
-                    let unassessed = batch.filter { summaries[$0.publicID] == nil }.map { pledge in
-                        (pledge, timelines[pledge.publicID] ?? Timeline(countsFrom: pledge.countsFrom, asOf: asOf, changes: []))
+                    var summaries: [String: AssessmentSummary] = [:]
+                    var fresh: [(Pledge, Timeline)] = []
+                    for pledge in batch {
+                        let timeline = timelines[pledge.publicID] ?? Timeline(countsFrom: pledge.countsFrom, asOf: asOf, changes: [])
+                        // The stored assessment only while the pledge is as the run saw it.
+                        if let stored = stored[pledge.publicID], let inputs = stored.inputs,
+                            inputs == AssessmentInputs.fingerprint(pledge: pledge, timeline: timeline, asOf: asOf)
+                        {
+                            summaries[pledge.publicID] = stored.summary
+                        } else {
+                            fresh.append((pledge, timeline))
+                        }
                     }
-                    for (pledge, _, assessment) in try Evaluator.assessConcurrently(unassessed, assessor: assessor, asOf: asOf) {
+                    for (pledge, _, assessment) in try Evaluator.assessConcurrently(fresh, assessor: assessor, asOf: asOf) {
                         summaries[pledge.publicID] = AssessmentSummary(assessment, scale: pledge.unit.scale)
                     }
-                    try write(ReadBatch(pledges: batch, summaries: summaries, timelines: timelines, fingerprints: fingerprints))
+                    try write(
+                        ReadBatch(
+                            pledges: batch, summaries: summaries, fresh: Set(fresh.map(\.0.publicID)), timelines: timelines,
+                            fingerprints: fingerprints))
                 }
             }
             return builder.summary(totals, firingAlerts: firing, pendingAlerts: pending)
@@ -154,6 +174,8 @@ public struct DashboardService {
     private struct ReadBatch: Sendable {
         let pledges: [Pledge]
         let summaries: [String: AssessmentSummary]
+        /// The pledges assessed for this document rather than shown as the run stored them.
+        let fresh: Set<String>
         let timelines: [String: Timeline]
         let fingerprints: [String: [String]]
     }

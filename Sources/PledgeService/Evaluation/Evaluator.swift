@@ -61,7 +61,7 @@ public struct Evaluator {
         _ pledges: [Pledge], asOf: CalendarDate, assessor: Assessor, on connection: Connection,
         _ body: ([(Pledge, Timeline, Assessment)]) throws -> Void
     ) throws {
-        try assessInBatches(pledges, asOf: asOf, assessor: assessor, on: connection, prepare: { _, _ in () }) { evaluated in
+        try assessInBatches(pledges, asOf: asOf, assessor: assessor, on: connection, prepare: { _, _, _ in () }) { evaluated in
             try body(evaluated.map { ($0.0, $0.1, $0.2) })
         }
     }
@@ -70,7 +70,7 @@ public struct Evaluator {
     /// rather than on the connection's thread.
     static func assessInBatches<Prepared: Sendable>(
         _ pledges: [Pledge], asOf: CalendarDate, assessor: Assessor, on connection: Connection,
-        prepare: @escaping @Sendable (Pledge, Assessment) -> Prepared,
+        prepare: @escaping @Sendable (Pledge, Timeline, Assessment) -> Prepared,
         _ body: ([(Pledge, Timeline, Assessment, Prepared)]) throws -> Void
     ) throws {
         var previous: BackgroundTask<[(Pledge, Timeline, Assessment, Prepared)]>?
@@ -84,7 +84,7 @@ public struct Evaluator {
                 try inParallel(batch.count) { index in
                     let (pledge, timeline) = (batch[index], try timelines.timeline(for: batch[index]))
                     let assessment = assessor.assess(pledge: pledge, timeline: timeline, asOf: asOf)
-                    return (pledge, timeline, assessment, prepare(pledge, assessment))
+                    return (pledge, timeline, assessment, prepare(pledge, timeline, assessment))
                 }
             }
             if let earlier = previous {
@@ -123,6 +123,7 @@ public struct Evaluator {
         // hundredfold since, and a plan chosen for a page scans it all for every transition. Replanned at
         // the first use from here on (the alert history is checked at commit: migration 0006).
         try tx.execute("DISCARD PLANS")
+        try AssessmentRepository(tx).beginRun(runID, asOf: asOf, policy: policy)
         let previous = try AssessmentRepository(tx).latestStatuses()
         let alerts = AlertRepository(tx)
         var stored: [String: AlertRepository.StoredAlert] = [:]
@@ -137,7 +138,11 @@ public struct Evaluator {
         // memory does not grow with the ledger.
         try Self.assessInBatches(
             pledges, asOf: asOf, assessor: assessor, on: tx,
-            prepare: { pledge, assessment in AssessmentRepository.Record(assessment, scale: pledge.unit.scale, runID: runID) }
+            prepare: { pledge, timeline, assessment in
+                AssessmentRepository.Record(
+                    assessment, scale: pledge.unit.scale, runID: runID,
+                    inputs: AssessmentInputs.fingerprint(pledge: pledge, timeline: timeline, asOf: asOf))
+            }
         ) { evaluated in
             let assessments = evaluated.map { $0.2 }
             try AssessmentRepository(tx).append(evaluated.map { $0.3 }, pledgeRowIDs: rowIDs)

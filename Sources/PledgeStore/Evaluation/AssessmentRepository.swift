@@ -14,7 +14,8 @@ public struct AssessmentRepository {
         let pledgeID: String
         let fields: [String?]
 
-        public init(_ a: Assessment, scale: Int, runID: UUID) {
+        /// `inputs`: the fingerprint of what `a` was made from (`AssessmentInputs`).
+        public init(_ a: Assessment, scale: Int, runID: UUID, inputs: Int64) {
             pledgeID = a.pledgeID
             fields = [
                 runID.uuidString.lowercased(), a.asOf.description, a.status.rawValue, a.statusReason,
@@ -25,7 +26,7 @@ public struct AssessmentRepository {
                 AssessmentRepository.number(a.shortfall), a.probabilityOnTime.map(AssessmentRepository.number),
                 a.completion.p10?.description, a.completion.p50?.description, a.completion.p90?.description, a.method,
                 CompactJSON.text(a.alternatives), String(a.observations), String(a.spanDays), a.grade.rawValue,
-                CompactJSON.text(a.gradeReasons), AssessmentSummary(a, scale: scale).compactJSON,
+                CompactJSON.text(a.gradeReasons), AssessmentSummary(a, scale: scale).compactJSON, String(inputs),
             ]
         }
     }
@@ -38,7 +39,7 @@ public struct AssessmentRepository {
             COPY assessment (pledge_id, run_id, as_of, status, status_reason, target, deadline, delivered, remaining,
                              days_left, required_rate, observed_rate, pace_ratio, total_p10, total_p50, total_p90,
                              shortfall, probability, completion_p10, completion_p50, completion_p90, method,
-                             alternatives, observations, span_days, grade, grade_reasons, summary)
+                             alternatives, observations, span_days, grade, grade_reasons, summary, inputs_fingerprint)
             FROM STDIN
             """
         ) { writer in
@@ -49,33 +50,59 @@ public struct AssessmentRepository {
         }
     }
 
-    /// The latest evaluation run: its as-of date and when it ran; nil before the first evaluation.
-    public func latestRun() throws -> (runID: UUID, asOf: CalendarDate, evaluatedAt: Date)? {
-        guard let row = try connection.query(
-            "SELECT run_id, as_of, evaluated_at FROM assessment ORDER BY id DESC LIMIT 1"
-        ).first else { return nil }
-        let (runID, asOf, evaluatedAt) = try row.decode((UUID, CalendarDate, Date).self)
-        return (runID, asOf, evaluatedAt)
+    /// Notes a run before its assessments: its as-of day and the policy it assesses with.
+    public func beginRun(_ runID: UUID, asOf: CalendarDate, policy: AssessmentPolicy) throws {
+        try connection.execute(
+            "INSERT INTO evaluation_run (run_id, as_of, policy) VALUES (\(runID), \(asOf), \(policy.storedJSON)::jsonb)")
     }
 
-    /// The assessments of one run, as documents carry them, keyed by pledge.
-    public func summaries(runID: UUID, pledgeIDs: [String]? = nil) throws -> [String: AssessmentSummary] {
-        var result: [String: AssessmentSummary] = [:]
+    /// An evaluation run whose assessments are stored.
+    public struct Run: Sendable {
+        public let runID: UUID
+        public let asOf: CalendarDate
+        public let evaluatedAt: Date
+        /// What it assessed with; nil for a run stored before migration 0007, which did not record it.
+        public let policy: AssessmentPolicy?
+    }
+
+    /// The latest evaluation run that stored assessments; nil before the first.
+    public func latestRun() throws -> Run? {
+        guard let row = try connection.query(
+            """
+            SELECT a.run_id, a.as_of, a.evaluated_at, r.policy::text
+            FROM (SELECT run_id, as_of, evaluated_at FROM assessment ORDER BY id DESC LIMIT 1) a
+            LEFT JOIN evaluation_run r ON r.run_id = a.run_id
+            """
+        ).first else { return nil }
+        let (runID, asOf, evaluatedAt, policy) = try row.decode((UUID, CalendarDate, Date, String?).self)
+        return Run(runID: runID, asOf: asOf, evaluatedAt: evaluatedAt, policy: try policy.map(AssessmentPolicy.init(storedJSON:)))
+    }
+
+    /// A stored assessment as documents carry it, and the fingerprint of what it was made from (nil when
+    /// stored before migration 0007).
+    public struct Stored: Sendable {
+        public let summary: AssessmentSummary
+        public let inputs: Int64?
+    }
+
+    /// The assessments of one run, keyed by pledge.
+    public func summaries(runID: UUID, pledgeIDs: [String]? = nil) throws -> [String: Stored] {
+        var result: [String: Stored] = [:]
         let ids = pledgeIDs?.joined(separator: ",")
         // One probe of the (run_id, pledge_id) index per pledge asked for. As a plain join the planner
         // scans the whole table whenever the run's rows are most of it (a young history), once per batch:
         // quadratic in the number of pledges. OFFSET 0 keeps the subquery from being flattened into one.
         for row in try connection.query(
             """
-            SELECT p.public_id, a.summary::text FROM pledge p
+            SELECT p.public_id, a.summary::text, a.inputs_fingerprint FROM pledge p
             CROSS JOIN LATERAL (
-                SELECT summary FROM assessment WHERE run_id = \(runID) AND pledge_id = p.id OFFSET 0
+                SELECT summary, inputs_fingerprint FROM assessment WHERE run_id = \(runID) AND pledge_id = p.id OFFSET 0
             ) a
             WHERE \(ids)::text IS NULL OR p.public_id = ANY (string_to_array(\(ids), ','))
             """)
         {
-            let (id, json) = try row.decode((String, String).self)
-            result[id] = try Self.summary(stored: json)
+            let (id, json, inputs) = try row.decode((String, String, Int64?).self)
+            result[id] = Stored(summary: try Self.summary(stored: json), inputs: inputs)
         }
         return result
     }

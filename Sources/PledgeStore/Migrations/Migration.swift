@@ -27,5 +27,6 @@ public struct Migration: Sendable, Equatable {
         Migration(
             name: "0006_alert_history_checked_at_commit.sql",
             sql: String(decoding: PackageResources._006_alert_history_checked_at_commit_sql, as: UTF8.self)),
+        Migration(name: "0007_assessment_inputs.sql", sql: String(decoding: PackageResources._007_assessment_inputs_sql, as: UTF8.self)),
     ]
 }
