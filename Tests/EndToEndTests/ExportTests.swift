@@ -188,8 +188,14 @@ struct ExportTests {
             let storedStatus = (before["eu-1m-rounds"]?["assessment"] as? [String: Any])?["status"] as? String
             #expect(storedStatus != "likely_miss" && storedStatus != "at_risk", "\(storedStatus ?? "nil")")
 
+            // What the run's as-of day does not see leaves its assessments alone.
+            _ = try run(["delivery", "record", "eu-20bn-military-aid", "--quantity", "5", "--on", "2024-01-02"])
+            _ = try run(["pledge", "amend", "eu-1m-rounds", "--deadline", "2024-12-31", "--effective", "2024-01-01", "--reason", "later"])
+            #expect(try Self.entries(try run(["export"])).values.allSatisfy { $0["assessmentSource"] as? String == "evaluation" })
+
             _ = try run(["delivery", "record", "eu-1m-rounds", "--quantity", "5000", "--on", "2023-11-14"])
             _ = try run(["pledge", "amend", "de-8bn-2024", "--target", "9000000000", "--effective", "2023-11-14", "--reason", "raised"])
+            _ = try run(["pledge", "withdraw", "eu-rdc-5000-troops", "--reason", "no troops"])
             let path = FileManager.default.temporaryDirectory.appendingPathComponent("pw-changed-\(UUID()).json").path
             defer { try? FileManager.default.removeItem(atPath: path) }
             _ = try run(["export", "--out", path])
@@ -199,7 +205,8 @@ struct ExportTests {
             #expect(afterChange["eu-1m-rounds"]?["assessmentSource"] as? String == "live")
             #expect(afterChange["de-8bn-2024"]?["assessmentSource"] as? String == "live")
             #expect(afterChange["eu-20bn-military-aid"]?["assessmentSource"] as? String == "evaluation")
-            #expect(afterChange["eu-rdc-5000-troops"]?["assessmentSource"] as? String == "evaluation")
+            #expect(afterChange["eu-rdc-5000-troops"]?["assessmentSource"] as? String == "live")
+            #expect((afterChange["eu-rdc-5000-troops"]?["assessment"] as? [String: Any])?["status"] as? String == "withdrawn")
             // The entry agrees with itself: its assessment is of the timeline and the terms it shows.
             let eu = afterChange["eu-1m-rounds"]
             let euAssessment = eu?["assessment"] as? [String: Any]
@@ -215,17 +222,26 @@ struct ExportTests {
             _ = try run(evaluate)
             let evaluated = try Self.entries(try run(["export"]))
             #expect(evaluated.values.allSatisfy { $0["assessmentSource"] as? String == "evaluation" })
-            for id in ["eu-1m-rounds", "de-8bn-2024"] {
+            for id in ["eu-1m-rounds", "de-8bn-2024", "eu-rdc-5000-troops"] {
                 let live = afterChange[id]?["assessment"] as? NSDictionary
                 let stored = evaluated[id]?["assessment"] as? NSDictionary
                 #expect(live != nil && live == stored, "\(id)")
             }
 
-            // Assessments stored before migration 0007 carry no fingerprint: they are assessed afresh.
-            try db.connect().execute("UPDATE assessment SET inputs_fingerprint = NULL")
-            let unknown = try Self.entries(try run(["export"]))
-            #expect(unknown.values.allSatisfy { $0["assessmentSource"] as? String == "live" })
-            #expect(unknown.mapValues { $0["assessment"] as? NSDictionary } == evaluated.mapValues { $0["assessment"] as? NSDictionary })
+            // A backtest assesses every entry, with the default thresholds whatever the last run used.
+            let backtest = try Self.entries(try run(["export", "--as-of", "2023-11-14"]))
+            #expect(backtest.values.allSatisfy { $0["assessmentSource"] as? String == "live" })
+            #expect((backtest["eu-1m-rounds"]?["assessment"] as? [String: Any])?["status"] as? String == "likely_miss")
+
+            // A run stored before migration 0007 recorded no fingerprints and no policy: its assessments are
+            // shown as stored, even for a pledge that changed since.
+            let connection = try db.connect()
+            try connection.execute("DELETE FROM evaluation_run")
+            try connection.execute("UPDATE assessment SET inputs_fingerprint = NULL")
+            _ = try run(["delivery", "record", "eu-1m-rounds", "--quantity", "1000", "--on", "2023-11-14"])
+            let legacy = try Self.entries(try run(["export"]))
+            #expect(legacy.values.allSatisfy { $0["assessmentSource"] as? String == "evaluation" })
+            #expect(legacy.mapValues { $0["assessment"] as? NSDictionary } == evaluated.mapValues { $0["assessment"] as? NSDictionary })
         }
     }
 }

@@ -7,15 +7,17 @@ import Postgres
 ///
 /// Without an as-of date it shows the latest evaluation run's stored assessments ("evaluate, then
 /// export"), except for a pledge whose ledger, terms or commitment changed since that run: it is assessed
-/// afresh, as the run would have assessed it, so no entry pairs a forecast with a timeline it was not made
-/// from (`AssessmentInputs`). With an as-of date it assesses every pledge as of that day in memory (a
-/// backtest view, nothing stored). Either way the same state gives the same bytes.
+/// afresh with the run's policy, as the run would have assessed it, so no entry pairs a forecast with a
+/// timeline it was not made from (`AssessmentInputs`). A run stored before migration 0007 recorded neither
+/// fingerprints nor its policy: its assessments are shown as stored. With an as-of date it assesses every
+/// pledge as of that day in memory with `policy` (a backtest view, nothing stored). Either way the same
+/// state gives the same bytes.
 public struct DashboardService {
     public let connection: Connection
     public var reportingCurrency = "EUR"
-    /// What fresh assessments use; nil: the latest evaluation run's policy (the default before any run,
-    /// or when the run predates migration 0007).
-    public var policy: AssessmentPolicy?
+    /// What backtests (`asOf`) and a database without any evaluation assess with. Entries assessed afresh
+    /// beside a run's stored assessments use that run's policy instead.
+    public var policy = AssessmentPolicy()
 
     public init(connection: Connection) { self.connection = connection }
 
@@ -82,8 +84,7 @@ public struct DashboardService {
             // reads themselves.
             try tx.execute("SET LOCAL jit = off")
             let assessmentRepository = AssessmentRepository(tx)
-            let latest = try assessmentRepository.latestRun()
-            let run = requested == nil ? latest : nil
+            let run = requested == nil ? try assessmentRepository.latestRun() : nil
             let asOf = requested ?? run?.asOf ?? .today()
             var pledges = try PledgeRepository(tx).list(asOf: asOf)
             for id in filter.pledgeIDs where !pledges.contains(where: { $0.publicID == id }) {
@@ -118,7 +119,10 @@ public struct DashboardService {
 
             let builder = DashboardBuilder(
                 reportingCurrency: reportingCurrency, rates: try FXRates(tx).conversionRates(to: reportingCurrency, on: asOf))
-            let assessor = Assessor(policy: policy ?? latest?.policy ?? AssessmentPolicy())
+            let assessor = Assessor(policy: run?.policy ?? policy)
+            // Whether a stored assessment can be checked against the pledge as it is now (not for runs stored
+            // before migration 0007, which recorded no fingerprints and no policy to assess afresh with).
+            let checksInputs = run?.policy != nil
             // Each batch is read here while the previous one is turned into entries and written.
             var totals = DashboardBuilder.Totals()
             let batches = stride(from: 0, to: pledges.count, by: Evaluator.batchSize).map {
@@ -149,8 +153,9 @@ public struct DashboardService {
                     for pledge in batch {
                         let timeline = timelines[pledge.publicID] ?? Timeline(countsFrom: pledge.countsFrom, asOf: asOf, changes: [])
                         // The stored assessment only while the pledge is as the run saw it.
-                        if let stored = stored[pledge.publicID], let inputs = stored.inputs,
-                            inputs == AssessmentInputs.fingerprint(pledge: pledge, timeline: timeline, asOf: asOf)
+                        if let stored = stored[pledge.publicID],
+                            !checksInputs
+                                || stored.inputs == AssessmentInputs.fingerprint(pledge: pledge, timeline: timeline, asOf: asOf)
                         {
                             summaries[pledge.publicID] = stored.summary
                         } else {

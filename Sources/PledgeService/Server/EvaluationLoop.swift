@@ -178,6 +178,7 @@ final class CacheRefresher: Service, Sendable {
             guard version != known else { return nil }
             var service = DashboardService(connection: connection)
             service.reportingCurrency = configuration.reportingCurrency
+            service.policy = configuration.policy
             return try DashboardCache.Snapshot(version: version, document: try service.document())
         }
         if let snapshot { cache.replace(with: snapshot) }
