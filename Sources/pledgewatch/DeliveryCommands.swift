@@ -54,7 +54,8 @@ struct DeliveryCommand: ParsableCommand {
             commandName: "report-total",
             abstract: "Record a cumulative total as reported on a date (stored as the increment).",
             discussion: """
-                A total below the previous known total is refused: lower figures go through `delivery correct`.
+                A total below the previous known total is refused: lower figures go through `delivery correct`. \
+                So is a date before the pledge's latest ledger entry: record earlier figures with `delivery record`.
 
                 Example:
                   pledgewatch delivery report-total eu-1m-rounds --total 300000 \\

@@ -21,11 +21,15 @@ struct Export: ParsableCommand {
     @Option(name: .customLong("as-of"), help: "Assess as of this day instead of showing the latest evaluation.") var asOf: String?
     @Option(name: .customLong("pledge"), help: "Only this pledge (repeatable).") var pledges: [String] = []
     @Option(name: .customLong("donor"), help: "Only this donor's pledges (repeatable).") var donors: [String] = []
-    @Option(name: .customLong("reporting-currency"), help: "Currency of the money totals.") var reportingCurrency = "EUR"
+    @Option(
+        name: .customLong("reporting-currency"),
+        help: "Currency of the money totals (default: $PLEDGEWATCH_REPORTING_CURRENCY, as serve reads it, else EUR).")
+    var reportingCurrency: String?
     @OptionGroup var connection: ConnectionOptions
 
     func run() throws {
         try Failure.guarding {
+            let reportingCurrency = reportingCurrency ?? ProcessInfo.processInfo.environment["PLEDGEWATCH_REPORTING_CURRENCY"] ?? "EUR"
             guard case .currency(let currency) = try PledgeUnit.parse(reportingCurrency, field: "reporting-currency") else {
                 throw InputError.invalid(field: "reporting-currency", value: reportingCurrency, expected: "an ISO 4217 code such as EUR")
             }

@@ -16,9 +16,10 @@ struct Pledgewatch: AsyncParsableCommand {
               1   unexpected failure
               64  usage: an unknown option or a missing argument
               65  bad input: a value is invalid; nothing was written
-              66  not found: no such pledge, entry or file
+              66  not found: no such pledge, entry or file (or no directory for export --out)
               67  conflict with what is stored (reused idempotency key, withdrawn pledge…)
               69  database unavailable
+              73  export --out: the file cannot be created
               75  busy: another run holds the lock (evaluate); try again later
               78  schema: run `pledgewatch migrate`, or a migration file was edited
 

@@ -10,8 +10,9 @@ struct Serve: AsyncParsableCommand {
         abstract: "Run the daemon: HTTP API, scheduled and change-triggered evaluations, metrics.",
         discussion: """
             Every flag has an environment variable: PLEDGEWATCH_LISTEN, PLEDGEWATCH_INTERVAL (seconds), \
-            PLEDGEWATCH_TOKEN_FILE, PLEDGEWATCH_WEBHOOK_URL, PLEDGEWATCH_LOG_FORMAT, PLEDGEWATCH_LOG_LEVEL, \
-            PLEDGEWATCH_REPORTING_CURRENCY; the database comes from --database-url / DATABASE_URL / PG*. \
+            PLEDGEWATCH_TOKEN_FILE, PLEDGEWATCH_WEBHOOK_URL, PLEDGEWATCH_LOG_FORMAT, \
+            PLEDGEWATCH_REPORTING_CURRENCY; PLEDGEWATCH_LOG_LEVEL has no flag. The database comes from \
+            --database-url / DATABASE_URL / PG*. \
             Several replicas may share a database: one leads evaluations (an advisory lock), all serve reads. \
             SIGTERM or SIGINT stops it gracefully (exit 0).
 
@@ -39,7 +40,14 @@ struct Serve: AsyncParsableCommand {
         try Failure.guarding {
             configuration.database = connection.configuration
             try configuration.setListen(listen ?? environment["PLEDGEWATCH_LISTEN"] ?? "127.0.0.1:8080")
-            if let seconds = interval ?? environment["PLEDGEWATCH_INTERVAL"].flatMap({ Int($0) }) {
+            // The flag wins; the variable, when it is what counts, must be a number (not silently the default).
+            let seconds = try interval ?? environment["PLEDGEWATCH_INTERVAL"].map { text throws(InputError) in
+                guard let seconds = Int(text) else {
+                    throw InputError.invalid(field: "PLEDGEWATCH_INTERVAL", value: text, expected: "a whole number of seconds, such as 900")
+                }
+                return seconds
+            }
+            if let seconds {
                 guard seconds >= 1 else { throw InputError.invalid(field: "interval", value: "\(seconds)", expected: "at least 1 second") }
                 configuration.interval = .seconds(seconds)
                 configuration.refreshCheck = .seconds(min(5, seconds))

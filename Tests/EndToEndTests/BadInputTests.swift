@@ -135,6 +135,20 @@ struct BadInputTests {
         }
     }
 
+    @Test("serve refuses a PLEDGEWATCH_INTERVAL that is not a number (65, naming it) instead of quietly using 900 s")
+    func serveIntervalVariable() throws {
+        try ScratchDatabase.with { db in
+            try db.seedWithOneRate()
+            // The log format, checked after the interval, is bad too: were the variable ignored, serve would still
+            // exit (naming the log format) instead of running until the test is killed.
+            let result = try db.run(
+                ["serve", "--listen", "127.0.0.1:0", "--log-format", "bogus"], environment: ["PLEDGEWATCH_INTERVAL": "15m"])
+            #expect(result.status == 65, "\(result)")
+            #expect(result.stderr.contains("PLEDGEWATCH_INTERVAL") && result.stderr.contains("15m"), "\(result.stderr)")
+            #expect(result.stdout.isEmpty, "nothing listened")
+        }
+    }
+
     @Test("a missing required option is a usage error (64) that names the option")
     func usage() throws {
         try ScratchDatabase.with { db in

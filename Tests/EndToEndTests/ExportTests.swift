@@ -88,6 +88,20 @@ struct ExportTests {
             #expect(!germany.stdout.contains("eu-1m-rounds"))
             #expect(try Pledgewatch.run(["export", "--pledge", "nope"], database: db.conninfo).status == 66)
             #expect(try Pledgewatch.run(["export", "--reporting-currency", "euro"], database: db.conninfo).status == 65)
+            // The daemon's variable applies to the exported file too, so both give the same document; the flag wins.
+            #expect(try Pledgewatch.run(["fx", "set", "EUR", "USD", "1.08", "--on", "2023-11-01"], database: db.conninfo).status == 0)
+            func currencies(_ arguments: [String], _ environment: [String: String]) throws -> Set<String> {
+                let result = try Pledgewatch.run(arguments, database: db.conninfo, environment: environment)
+                #expect(result.status == 0, "\(result)")
+                let document = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+                let donors = (document?["summary"] as? [String: Any])?["byDonor"] as? [[String: Any]] ?? []
+                return Set(donors.compactMap { ($0["pledged"] as? [String: Any])?["currency"] as? String })
+            }
+            #expect(try currencies(["export", "--as-of", "2024-06-01"], ["PLEDGEWATCH_REPORTING_CURRENCY": "USD"]) == ["USD"])
+            #expect(
+                try currencies(["export", "--as-of", "2024-06-01", "--reporting-currency", "EUR"], ["PLEDGEWATCH_REPORTING_CURRENCY": "USD"])
+                    == ["EUR"])
+            #expect(try Pledgewatch.run(["export"], database: db.conninfo, environment: ["PLEDGEWATCH_REPORTING_CURRENCY": "euro"]).status == 65)
         }
     }
 
