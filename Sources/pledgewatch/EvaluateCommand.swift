@@ -63,18 +63,25 @@ struct Evaluate: ParsableCommand {
             evaluator.webhookURL = webhookURL ?? ProcessInfo.processInfo.environment["PLEDGEWATCH_WEBHOOK_URL"]
             evaluator.keepAssessments = verbose || output.json
             let report = try evaluator.run(asOf: try evaluation.date())
-            if evaluator.webhookURL != nil {
+            // The news first: it is committed, and neither a slow receiver nor a failed delivery may keep it
+            // from cron's mail.
+            if output.json {
+                let units = try Dictionary(uniqueKeysWithValues: PledgeRepository(db).list().map { ($0.publicID, $0.unit.scale) })
+                try Render.json(EvaluationView(report, scales: units))
+            } else {
+                for change in report.changes { Render.line(Self.describe(change)) }
+                if verbose { Self.table(report.assessments) }
+            }
+            guard evaluator.webhookURL != nil else { return }
+            // The evaluation ran: a notification not delivered now is queued and retried, so exit 0 either way.
+            do {
                 let (_, failed) = try WebhookSender(connection: db).deliverDue()
                 if failed > 0 {
                     FileHandle.standardError.write(Data("pledgewatch: \(failed) webhook notification(s) not delivered yet; they will be retried\n".utf8))
                 }
+            } catch {
+                FileHandle.standardError.write(Data("pledgewatch: webhook delivery stopped (\(error)); queued notifications will be retried\n".utf8))
             }
-            if output.json {
-                let units = try Dictionary(uniqueKeysWithValues: PledgeRepository(db).list().map { ($0.publicID, $0.unit.scale) })
-                return try Render.json(EvaluationView(report, scales: units))
-            }
-            for change in report.changes { Render.line(Self.describe(change)) }
-            if verbose { Self.table(report.assessments) }
         }
     }
 

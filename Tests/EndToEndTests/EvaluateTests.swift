@@ -139,4 +139,108 @@ struct EvaluateTests {
             #expect(bad.stderr.contains("rule"))
         }
     }
+
+    /// The likely_miss notifications a receiver got, as (status, idempotency key), in arrival order.
+    static func likelyMiss(_ receiver: WebhookReceiver) -> [(status: String, key: String)] {
+        receiver.requests.filter { rule(of: $0) == "likely_miss" }.map { request in
+            let payload = try? JSONSerialization.jsonObject(with: request.body) as? [String: Any]
+            return (payload?["status"] as? String ?? "", request.idempotencyKey ?? "")
+        }
+    }
+
+    @Test("a firing held back by a silence is sent once the silence has ended; a resolved follows a sent firing, silence or not")
+    func silenceEnds() throws {
+        try ScratchDatabase.with { db in
+            try seeded(db)
+            let receiver = try WebhookReceiver()
+            let env = ["PLEDGEWATCH_WEBHOOK_URL": receiver.url]
+            func run(_ arguments: [String]) throws -> CommandResult {
+                let result = try Pledgewatch.run(arguments, database: db.conninfo, environment: env)
+                #expect(result.status == 0, "\(arguments): \(result)")
+                return result
+            }
+            _ = try run(["silence", "add", "--pledge", "eu-1m-rounds", "--rule", "likely_miss", "--until", "2023-11-14", "--reason", "briefed"])
+            _ = try run(["evaluate", "--as-of", "2023-11-14"])
+            #expect(try run(["evaluate", "--as-of", "2023-11-14"]).stdout.contains("PledgeLikelyMiss FIRING (silenced)"))
+            #expect(Self.likelyMiss(receiver).isEmpty)
+
+            // The silence covered its last day; the alert still fires the day after: now the receiver hears of it.
+            let lapsed = try run(["evaluate", "--as-of", "2023-11-15"])
+            #expect(lapsed.stdout.contains("eu-1m-rounds: alert PledgeLikelyMiss FIRING —"), "\(lapsed.stdout)")
+            #expect(Self.likelyMiss(receiver).map(\.status) == ["firing"])
+            #expect(try run(["evaluate", "--as-of", "2023-11-15"]).stdout.isEmpty, "told once")
+            #expect(Self.likelyMiss(receiver).count == 1)
+
+            // A silence over everything, then the target is met: the receiver's incident is still closed.
+            _ = try run(["silence", "add", "--pledge", "eu-1m-rounds", "--until", "2099-12-31", "--reason", "quiet"])
+            _ = try run(["delivery", "report-total", "eu-1m-rounds", "--total", "1000000", "--as-of", "2023-11-16"])
+            _ = try run(["evaluate", "--as-of", "2023-11-16"])
+            let resolved = try run(["evaluate", "--as-of", "2023-11-16"])
+            #expect(resolved.stdout.contains("PledgeLikelyMiss RESOLVED —"), "\(resolved.stdout)")
+            #expect(resolved.stdout.contains("FIRING (silenced)"), "the new met alert is held back: \(resolved.stdout)")
+            #expect(Self.likelyMiss(receiver).map(\.status) == ["firing", "resolved"])
+            #expect(!receiver.requests.contains { Self.rule(of: $0) == "met" })
+            let history = try db.connect().query(
+                """
+                SELECT e.notification, e.silenced_by IS NOT NULL FROM alert_event e JOIN alert a USING (fingerprint)
+                WHERE a.rule = 'likely_miss' AND e.notification IS NOT NULL ORDER BY e.id
+                """
+            ).map { try $0.decode((String, Bool).self) }
+            #expect(history.map(\.0) == ["firing", "firing", "resolved"])
+            #expect(history.map(\.1) == [true, false, false], "held back, then sent, then sent")
+        }
+    }
+
+    @Test("a receiver gets an alert's notifications in order: a firing waiting in backoff holds back the resolved after it")
+    func notificationsInOrder() throws {
+        try ScratchDatabase.with { db in
+            try seeded(db)
+            let receiver = try WebhookReceiver()
+            receiver.stop()
+            let env = ["PLEDGEWATCH_WEBHOOK_URL": receiver.url]
+            func run(_ arguments: [String]) throws -> CommandResult {
+                let result = try Pledgewatch.run(arguments, database: db.conninfo, environment: env)
+                #expect(result.status == 0, "\(arguments): \(result)")
+                return result
+            }
+            _ = try run(["evaluate", "--as-of", "2023-11-14"])
+            let firing = try run(["evaluate", "--as-of", "2023-11-14"])
+            #expect(firing.stdout.contains("PledgeLikelyMiss FIRING"), "the news is printed though the receiver is down")
+            _ = try run(["delivery", "report-total", "eu-1m-rounds", "--total", "1000000", "--as-of", "2023-11-16"])
+            _ = try run(["evaluate", "--as-of", "2023-11-16"])
+            #expect(try run(["evaluate", "--as-of", "2023-11-16"]).stdout.contains("PledgeLikelyMiss RESOLVED"))
+
+            // The receiver is back. The firing has failed more often, so it waits longer in backoff; the
+            // resolved falls due first. It waits for the firing.
+            try receiver.start()
+            try db.connect().execute(
+                "UPDATE outbox SET next_attempt_at = now() - interval '1 hour' WHERE delivered_at IS NULL AND payload ->> 'status' = 'resolved'")
+            _ = try run(["notify"])
+            #expect(Self.likelyMiss(receiver).isEmpty, "\(Self.likelyMiss(receiver))")
+            // The firing falls due: one notify sends both, in order.
+            try db.connect().execute("UPDATE outbox SET next_attempt_at = now() - interval '1 hour' WHERE delivered_at IS NULL")
+            _ = try run(["notify"])
+            let sent = Self.likelyMiss(receiver)
+            #expect(sent.map(\.status) == ["firing", "resolved"])
+            #expect(Set(sent.map(\.key)).count == 2)
+            #expect(receiver.requests.contains { Self.rule(of: $0) == "met" })
+            #expect(try db.connect().query("SELECT count(*) FROM outbox WHERE delivered_at IS NULL").scalar(Int.self) == 0)
+        }
+    }
+
+    @Test("evaluate refuses an as-of day before the latest evaluation's (65) and changes nothing; the same day again is fine")
+    func asOfGoesForward() throws {
+        try ScratchDatabase.with { db in
+            try seeded(db)
+            #expect(try Pledgewatch.run(["evaluate", "--as-of", "2023-11-15"], database: db.conninfo).status == 0)
+            let before = try DatabaseSnapshot.take(db)
+            let back = try Pledgewatch.run(["evaluate", "--as-of", "2023-11-14"], database: db.conninfo)
+            #expect(back.status == 65, "\(back)")
+            #expect(back.stderr.contains("as-of") && back.stderr.contains("2023-11-14") && back.stderr.contains("2023-11-15"), "\(back.stderr)")
+            #expect(back.stdout.isEmpty)
+            #expect(try DatabaseSnapshot.take(db) == before)
+            #expect(try Pledgewatch.run(["evaluate", "--as-of", "2023-11-15"], database: db.conninfo).status == 0)
+            #expect(try Pledgewatch.run(["check", "--as-of", "2023-11-14"], database: db.conninfo).status == 2, "the past is for check")
+        }
+    }
 }

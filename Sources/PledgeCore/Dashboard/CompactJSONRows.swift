@@ -31,6 +31,12 @@ public struct CompactJSONRows {
         if let value { writer.int(value) } else { writer.null() }
     }
 
+    /// A boolean field.
+    public mutating func field(_ name: StaticString, _ value: Bool) {
+        writer.field(name)
+        writer.bool(value)
+    }
+
     /// An object-of-strings field, keys in the order of their UTF-8 bytes.
     public mutating func field(_ name: StaticString, _ value: [String: String]) throws {
         writer.field(name)

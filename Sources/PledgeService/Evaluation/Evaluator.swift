@@ -118,6 +118,14 @@ public struct Evaluator {
     }
 
     private func evaluate(on tx: Connection, asOf: CalendarDate, runID: UUID) throws -> (assessments: [Assessment], changes: [EvaluationReport.Change], count: Int) {
+        // Alerts move forward in time: a run as of an earlier day than the last would resolve and re-fire
+        // alerts (and notify receivers) for a past the ledger has moved on from, and its assessments would
+        // become the latest. The past is looked at with `check --as-of` or `export --as-of`, which store nothing.
+        if let latest = try AssessmentRepository(tx).latestRun(), asOf < latest.asOf {
+            throw InputError.invalid(
+                field: "as-of", value: asOf.description,
+                expected: "a day on or after \(latest.asOf), the as-of day of the latest evaluation (evaluate moves alerts forward; look at earlier days with check --as-of or export --as-of)")
+        }
         // The plans this session cached for the foreign-key checks were chosen for the tables' sizes when
         // they were first needed; on a long-lived connection (`serve`) the alert table may have grown a
         // hundredfold since, and a plan chosen for a page scans it all for every transition. Replanned at
@@ -186,35 +194,61 @@ public struct Evaluator {
                 fingerprint: AlertRule.fingerprint(labels), pledgeID: pledge.publicID, rule: rule,
                 machine: .init(), labels: labels, annotations: [:], startsAt: nil, endsAt: nil)
             let before = alert.machine
-            let (after, notification) = machine.step(before, active: active)
+            let (after, transition) = machine.step(before, active: active)
             let annotations = active ? rule.annotations(assessment, title: pledge.title, unit: pledge.unit.code) : alert.annotations
+            // The oldest silence in force covering this rule (or every rule of the pledge).
+            let silence = silences.first { $0.rule == nil || $0.rule == rule.rawValue }?.id
+            // What the notifiers are told. A firing under a silence is held back, and told at the first
+            // evaluation after the silence ends should the alert still fire; a resolved is told exactly when
+            // the episode's firing was, silence or not, so the receiver never hears of an end without its
+            // start, nor keeps an incident open for ever.
+            var notification = transition
+            var silencedBy: Int?
+            var notified = alert.notified
+            switch transition {
+            case .firing?:
+                silencedBy = silence
+                notified = silence == nil
+            case .resolved?:
+                if !alert.notified {
+                    silencedBy = silence
+                    if silence == nil { notification = nil }
+                }
+                notified = false
+            case nil:
+                if after.state == .firing, !alert.notified, silence == nil {
+                    notification = .firing
+                    notified = true
+                }
+            }
             // An active alert whose state, labels and text are unchanged needs no write.
-            guard after != before || (active && (stored[key] == nil || annotations != alert.annotations || labels != alert.labels)) else {
+            guard after != before || notified != alert.notified
+                || (active && (stored[key] == nil || annotations != alert.annotations || labels != alert.labels))
+            else {
                 continue
             }
             alert.machine = after
             alert.labels = labels
             alert.annotations = annotations
+            alert.notified = notified
             if after.state != AlertStateMachine.State.inactive, before.state == AlertStateMachine.State.inactive {
                 alert.startsAt = now
                 alert.endsAt = nil
             }
-            if notification == .resolved { alert.endsAt = now }
+            if transition == .resolved { alert.endsAt = now }
             writes.states.append(alert)
             guard after.state != before.state || notification != nil else { continue }
-            // The oldest silence in force covering this rule (or every rule of the pledge).
-            let silence = notification == nil ? nil : silences.first { $0.rule == nil || $0.rule == rule.rawValue }?.id
-            writes.transitions.append(.init(alert: alert, from: before.state, notification: notification, silencedBy: silence))
-            writes.changes.append(.alert(pledgeID: pledge.publicID, rule: rule, from: before.state, to: after.state, notification: notification, silenced: silence != nil, summary: alert.annotations["summary"] ?? ""))
+            writes.transitions.append(.init(alert: alert, from: before.state, notification: notification, silencedBy: silencedBy))
+            writes.changes.append(.alert(pledgeID: pledge.publicID, rule: rule, from: before.state, to: after.state, notification: notification, silenced: silencedBy != nil, summary: alert.annotations["summary"] ?? ""))
             if let notification {
                 // The log notifier: every notification, silenced or not, as a structured log line.
                 logger.notice(
                     "alert \(notification.rawValue)",
                     metadata: [
                         "fingerprint": "\(alert.fingerprint)", "pledge": "\(pledge.publicID)", "rule": "\(rule.rawValue)",
-                        "silenced": "\(silence != nil)", "summary": "\(alert.annotations["summary"] ?? "")",
+                        "silenced": "\(silencedBy != nil)", "summary": "\(alert.annotations["summary"] ?? "")",
                     ])
-                if silence == nil { writes.notifications.append((alert, notification)) }
+                if silencedBy == nil { writes.notifications.append((alert, notification)) }
             }
         }
     }

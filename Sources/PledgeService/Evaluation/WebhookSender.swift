@@ -13,10 +13,13 @@ public struct WebhookSender {
 
     public init(connection: Connection) { self.connection = connection }
 
-    /// Sends every due message once; failures are rescheduled with backoff. Returns the counts.
+    /// Sends due messages, each alert's in order, until none is due or `budget` has passed (a receiver that
+    /// accepts connections and never answers costs `timeout` a message: the budget bounds a cron run);
+    /// failures are rescheduled with backoff, what is left goes next time. Returns the counts.
     @discardableResult
-    public func deliverDue() throws -> (delivered: Int, failed: Int) {
-        try OutboxRepository(connection).deliverDue { message in post(message) }
+    public func deliverDue(budget: Duration = .seconds(60)) throws -> (delivered: Int, failed: Int) {
+        let deadline = ContinuousClock.now + budget
+        return try OutboxRepository(connection).deliverDue(keepGoing: { ContinuousClock.now < deadline }) { message in post(message) }
     }
 
     /// nil on a 2xx answer, else why not.

@@ -18,10 +18,12 @@ public struct AlertRepository {
         public var annotations: [String: String]
         public var startsAt: Date?
         public var endsAt: Date?
+        /// Whether the notifiers were told that the current episode fires (a silence may have held it back).
+        public var notified: Bool
 
         public init(
             fingerprint: String, pledgeID: String, rule: AlertRule, machine: AlertStateMachine.Alert, labels: [String: String],
-            annotations: [String: String], startsAt: Date?, endsAt: Date?
+            annotations: [String: String], startsAt: Date?, endsAt: Date?, notified: Bool = false
         ) {
             self.fingerprint = fingerprint
             self.pledgeID = pledgeID
@@ -31,6 +33,7 @@ public struct AlertRepository {
             self.annotations = annotations
             self.startsAt = startsAt
             self.endsAt = endsAt
+            self.notified = notified
         }
     }
 
@@ -39,7 +42,7 @@ public struct AlertRepository {
         try connection.query(
             """
             SELECT a.fingerprint, p.public_id, a.rule, a.state, a.active_count, a.inactive_count, a.labels::text,
-                   a.annotations::text, a.starts_at, a.ends_at
+                   a.annotations::text, a.starts_at, a.ends_at, a.notified
             FROM alert a JOIN pledge p ON p.id = a.pledge_id
             WHERE \(state?.rawValue)::text IS NULL OR a.state = \(state?.rawValue)
             ORDER BY p.public_id, a.rule
@@ -55,7 +58,7 @@ public struct AlertRepository {
             """
             DECLARE open_alerts NO SCROLL CURSOR FOR
             SELECT a.fingerprint, p.public_id, a.rule, a.state, a.active_count, a.inactive_count, a.labels::text,
-                   a.annotations::text, a.starts_at, a.ends_at
+                   a.annotations::text, a.starts_at, a.ends_at, a.notified
             FROM alert a JOIN pledge p ON p.id = a.pledge_id
             WHERE a.state IN ('pending', 'firing')
             ORDER BY p.public_id COLLATE "C", a.rule COLLATE "C"
@@ -98,13 +101,14 @@ public struct AlertRepository {
 
     /// Decodes the columns both alert queries select, in their order.
     private static func alert(row: PostgresRow) throws -> StoredAlert {
-        let (fingerprint, pledgeID, rule, state, active, inactive, labels, annotations, startsAt, endsAt) = try row.decode(
-            (String, String, String, String, Int, Int, String, String, Date?, Date?).self)
+        let (fingerprint, pledgeID, rule, state, active, inactive, labels, annotations, startsAt, endsAt, notified) = try row.decode(
+            (String, String, String, String, Int, Int, String, String, Date?, Date?, Bool).self)
         return StoredAlert(
             fingerprint: fingerprint, pledgeID: pledgeID, rule: try AlertRule.parse(rule),
             machine: AlertStateMachine.Alert(
                 state: AlertStateMachine.State(rawValue: state) ?? .inactive, activeCount: active, inactiveCount: inactive),
-            labels: StringMapText.decode(labels), annotations: StringMapText.decode(annotations), startsAt: startsAt, endsAt: endsAt)
+            labels: StringMapText.decode(labels), annotations: StringMapText.decode(annotations), startsAt: startsAt, endsAt: endsAt,
+            notified: notified)
     }
 
     /// Writes many alerts' new states in one statement (the rows travel as one bound JSON array).
@@ -129,22 +133,23 @@ public struct AlertRepository {
             rows.field("inactive_count", alert.machine.inactiveCount)
             try rows.field("starts_at", alert.startsAt?.postgresText)
             try rows.field("ends_at", alert.endsAt?.postgresText)
+            rows.field("notified", alert.notified)
             rows.endRow()
         }
         guard count > 0 else { return }
         try connection.execute(
             """
             INSERT INTO alert (fingerprint, pledge_id, rule, state, labels, annotations, active_count, inactive_count,
-                               starts_at, ends_at, updated_at)
+                               starts_at, ends_at, notified, updated_at)
             SELECT r.fingerprint, r.pledge_id, r.rule, r.state, r.labels, r.annotations, r.active_count, r.inactive_count,
-                   r.starts_at, r.ends_at, now()
+                   r.starts_at, r.ends_at, r.notified, now()
             FROM jsonb_to_recordset(\(rows.finish())::jsonb) AS r(
                 fingerprint text, pledge_id bigint, rule text, state text, labels jsonb, annotations jsonb, active_count int,
-                inactive_count int, starts_at timestamptz, ends_at timestamptz)
+                inactive_count int, starts_at timestamptz, ends_at timestamptz, notified boolean)
             ON CONFLICT (fingerprint) DO UPDATE SET
                 state = excluded.state, labels = excluded.labels, annotations = excluded.annotations,
                 active_count = excluded.active_count, inactive_count = excluded.inactive_count,
-                starts_at = excluded.starts_at, ends_at = excluded.ends_at, updated_at = now()
+                starts_at = excluded.starts_at, ends_at = excluded.ends_at, notified = excluded.notified, updated_at = now()
             """)
     }
 

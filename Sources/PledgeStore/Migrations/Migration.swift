@@ -28,5 +28,8 @@ public struct Migration: Sendable, Equatable {
             name: "0006_alert_history_checked_at_commit.sql",
             sql: String(decoding: PackageResources._006_alert_history_checked_at_commit_sql, as: UTF8.self)),
         Migration(name: "0007_assessment_inputs.sql", sql: String(decoding: PackageResources._007_assessment_inputs_sql, as: UTF8.self)),
+        Migration(
+            name: "0008_alert_notified_outbox_order.sql",
+            sql: String(decoding: PackageResources._008_alert_notified_outbox_order_sql, as: UTF8.self)),
     ]
 }
