@@ -11,6 +11,28 @@ struct AssessorEdgeCaseTests {
         Assessor().assess(pledge: pledge, timeline: Fixture.timeline(changes, asOf: asOf), asOf: Self.d(asOf))
     }
 
+    @Test("a pledge already met completes on the day its total last reached the target, whichever method is the headline")
+    func completionOfMetPledge() {
+        let pledge = Fixture.pledge(target: 1_000, deadline: "2024-12-31")
+        let six: [(String, Decimal)] = [
+            ("2024-01-10", 200), ("2024-01-20", 200), ("2024-01-30", 200), ("2024-02-10", 200), ("2024-02-20", 200), ("2024-03-01", 50),
+        ]
+        let bootstrap = assess(six, asOf: "2024-06-01", pledge: pledge)
+        #expect(bootstrap.method == "block_bootstrap")
+        #expect(bootstrap.status == .met)
+        #expect(bootstrap.completion == Quantiles(p10: Self.d("2024-02-20"), p50: Self.d("2024-02-20"), p90: Self.d("2024-02-20")))
+        let logRate = assess([("2024-01-10", 400), ("2024-02-20", 600), ("2024-03-01", 50)], asOf: "2024-06-01", pledge: pledge)
+        #expect(logRate.method == "log_rate")
+        #expect(logRate.completion.p50 == Self.d("2024-02-20"))
+        // Reached, taken back below by a correction, reached again: the day it came back.
+        let dipped = assess([("2024-01-10", 1_000), ("2024-02-01", -100), ("2024-03-10", 200)], asOf: "2024-06-01", pledge: pledge)
+        #expect(dipped.completion.p50 == Self.d("2024-03-10"))
+        #expect(dipped.completion.p90 == Self.d("2024-03-10"))
+        // Not met: the projection's dates, later than the as-of day.
+        let open = assess([("2024-01-10", 400)], asOf: "2024-06-01", pledge: pledge)
+        #expect((open.completion.p50 ?? Self.d("2099-01-01")) > Self.d("2024-06-01"))
+    }
+
     @Test("no deliveries: insufficient data early on, stalled once behind for long enough")
     func noDeliveries() {
         let early = assess([], asOf: "2023-04-01")

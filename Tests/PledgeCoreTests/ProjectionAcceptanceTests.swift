@@ -33,6 +33,12 @@ struct ProjectionAcceptanceTests {
         let runRate = assessment.alternatives["run_rate"] ?? 0
         #expect(abs(runRate - 473_222) < 1)
         #expect((assessment.probabilityOnTime ?? 1) < 0.1)
+        // The log-rate model by hand, with one interval: ln r ~ t(ν = 4; ln 1,255.23, 0.5·√2); the required rate is
+        // 4.0411 times the observed, z = ln 4.0411 / 0.7071 = 1.975, and P(t₄ ≥ 1.975) = 0.0597. The 10th and
+        // 90th percentiles of the total: t₀.₉ = 1.5332 makes the rate ×2.957 or ×0.338 (812,199 and 358,582).
+        #expect(abs((assessment.probabilityOnTime ?? 1) - 0.0597) < 0.0005)
+        #expect(abs(assessment.projectedTotal.p10 - 812_199) < 50)
+        #expect(abs(assessment.projectedTotal.p90 - 358_582) < 50)
         #expect(assessment.method == "log_rate")
         #expect(assessment.grade == .d)
         #expect(assessment.delivered == 300_000)

@@ -35,12 +35,28 @@ public struct Assessor: Sendable {
             paceRatio: required > 0 && required.isFinite ? observed / required : nil,
             projectedTotal: headline.totalAtDeadline,
             shortfall: max(0, terms.target.doubleValue - headline.totalAtDeadline.p50),
-            probabilityOnTime: headline.probabilityOnTime, completion: headline.completion, method: headline.method,
+            probabilityOnTime: headline.probabilityOnTime, completion: Self.metOn(timeline, target: terms.target) ?? headline.completion,
+            method: headline.method,
             alternatives: Dictionary(
                 [runRate, theilSen, probabilistic].map { ($0.method, $0.totalAtDeadline.p50) }, uniquingKeysWith: { first, _ in first }),
             observations: timeline.observations.count,
             spanDays: (timeline.points.first?.date ?? asOf).days(until: timeline.points.last?.date ?? asOf),
             grade: grade, gradeReasons: reasons, status: status, statusReason: why)
+    }
+
+    /// For a pledge whose total has reached its target: the day it last did (it may have dipped below after
+    /// a correction and come back), as all three completion quantiles. The methods project from the as-of
+    /// day and would give that day, or the last report's, instead.
+    static func metOn(_ timeline: Timeline, target: Decimal) -> Quantiles<CalendarDate?>? {
+        var reached: CalendarDate?
+        for point in timeline.points {
+            if point.cumulative < target {
+                reached = nil
+            } else if reached == nil {
+                reached = point.date
+            }
+        }
+        return reached.map { Quantiles(p10: $0, p50: $0, p90: $0) }
     }
 
     /// A: ≥ 5 reports over ≥ 180 days; B: ≥ 3 reports over ≥ 90 days; C: 2 reports, or 3+ over a short

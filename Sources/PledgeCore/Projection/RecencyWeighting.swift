@@ -10,7 +10,8 @@ import Foundation
 struct WeightedInterval {
     let interval: Timeline.Interval
     let weight: Double
-    /// The interval's rate, with zero or negative intervals floored to a small pseudo-delivery.
+    /// The interval's rate, with any interval that delivered less than `zeroIntervalShare` of the target
+    /// (zero and negative ones included) raised to that share: a clamp, so more delivered never lowers it.
     let flooredRate: Double
 
     static func weigh(_ input: ProjectionInput) -> [WeightedInterval] {
