@@ -17,6 +17,9 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends libpq5 zlib1g libcurl4 libxml2 ca-certificates curl tzdata \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=build /out/pledgewatch /usr/local/bin/pledgewatch
+# The dashboard volume's mount point, writable by the user the container runs as (an empty named volume
+# takes this ownership when first mounted; created by Docker, it would be root's and export would exit 73).
+RUN install -d -o nobody -g nogroup /srv/dashboard
 USER nobody
 EXPOSE 8080
 ENTRYPOINT ["pledgewatch"]
