@@ -40,7 +40,9 @@ struct Evaluate: ParsableCommand {
         discussion: """
             Stores every assessment (the forecast history), the alert transitions and the webhook outbox in \
             one transaction. Prints only what changed, so cron mails only news; --verbose prints every pledge. \
-            Exits 0 whenever the run worked, whatever the alerts; 75 when another evaluation is running.
+            Exits 0 whenever the run worked, whatever the alerts; 75 when another evaluation is running; \
+            65 for an as-of day after today or before the latest evaluation's (alerts only move forward: \
+            look at the past with check --as-of or export --as-of).
 
             Examples:
               pledgewatch evaluate

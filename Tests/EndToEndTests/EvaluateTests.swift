@@ -191,6 +191,31 @@ struct EvaluateTests {
         }
     }
 
+    @Test("a firing held back by a silence is never sent if its condition has cleared by the time the silence ends")
+    func silenceEndsWhileClearing() throws {
+        try ScratchDatabase.with { db in
+            try seeded(db)
+            let receiver = try WebhookReceiver()
+            let env = ["PLEDGEWATCH_WEBHOOK_URL": receiver.url]
+            func run(_ arguments: [String]) throws -> CommandResult {
+                let result = try Pledgewatch.run(arguments, database: db.conninfo, environment: env)
+                #expect(result.status == 0, "\(arguments): \(result)")
+                return result
+            }
+            _ = try run(["silence", "add", "--pledge", "eu-1m-rounds", "--rule", "likely_miss", "--until", "2023-11-14", "--reason", "briefed"])
+            _ = try run(["evaluate", "--as-of", "2023-11-14"])
+            _ = try run(["evaluate", "--as-of", "2023-11-14"])
+            _ = try run(["delivery", "report-total", "eu-1m-rounds", "--total", "1000000", "--as-of", "2023-11-15"])
+            // The silence is over, but the alert only fires on for the damping while it clears: nothing to tell.
+            let clearing = try run(["evaluate", "--as-of", "2023-11-15"])
+            #expect(!clearing.stdout.contains("PledgeLikelyMiss FIRING"), "\(clearing.stdout)")
+            _ = try run(["evaluate", "--as-of", "2023-11-15"])
+            #expect(Self.likelyMiss(receiver).isEmpty, "\(Self.likelyMiss(receiver))")
+            let state = try db.connect().query("SELECT state FROM alert WHERE rule = 'likely_miss'").scalar(String.self)
+            #expect(state == "inactive")
+        }
+    }
+
     @Test("a receiver gets an alert's notifications in order: a firing waiting in backoff holds back the resolved after it")
     func notificationsInOrder() throws {
         try ScratchDatabase.with { db in
@@ -241,6 +266,13 @@ struct EvaluateTests {
             #expect(try DatabaseSnapshot.take(db) == before)
             #expect(try Pledgewatch.run(["evaluate", "--as-of", "2023-11-15"], database: db.conninfo).status == 0)
             #expect(try Pledgewatch.run(["check", "--as-of", "2023-11-14"], database: db.conninfo).status == 2, "the past is for check")
+            // Nor a day after today: it would refuse every run until that day came.
+            let unchanged = try DatabaseSnapshot.take(db)
+            let ahead = try Pledgewatch.run(["evaluate", "--as-of", isoDate(daysFromNow: 2)], database: db.conninfo)
+            #expect(ahead.status == 65, "\(ahead)")
+            #expect(ahead.stderr.contains("no later than today"), "\(ahead.stderr)")
+            #expect(try DatabaseSnapshot.take(db) == unchanged)
+            #expect(try Pledgewatch.run(["evaluate"], database: db.conninfo).status == 0)
         }
     }
 }

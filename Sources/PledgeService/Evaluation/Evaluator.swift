@@ -121,6 +121,12 @@ public struct Evaluator {
         // Alerts move forward in time: a run as of an earlier day than the last would resolve and re-fire
         // alerts (and notify receivers) for a past the ledger has moved on from, and its assessments would
         // become the latest. The past is looked at with `check --as-of` or `export --as-of`, which store nothing.
+        // Nor past today (UTC, as ledger dates): a run as of a later day would refuse every run after it
+        // until that day came.
+        let today = CalendarDate.today(now: now)
+        guard asOf <= today else {
+            throw InputError.invalid(field: "as-of", value: asOf.description, expected: "a day no later than today (\(today))")
+        }
         if let latest = try AssessmentRepository(tx).latestRun(), asOf < latest.asOf {
             throw InputError.invalid(
                 field: "as-of", value: asOf.description,
@@ -216,7 +222,8 @@ public struct Evaluator {
                 }
                 notified = false
             case nil:
-                if after.state == .firing, !alert.notified, silence == nil {
+                // Only while the condition holds: a firing kept up by the damping as it clears is not news.
+                if after.state == .firing, active, !alert.notified, silence == nil {
                     notification = .firing
                     notified = true
                 }
