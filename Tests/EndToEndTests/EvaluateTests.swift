@@ -140,6 +140,21 @@ struct EvaluateTests {
         }
     }
 
+    /// Runs a command that must succeed (exit 0), with `environment`.
+    static func succeed(_ arguments: [String], _ db: ScratchDatabase, _ environment: [String: String]) throws -> CommandResult {
+        let result = try Pledgewatch.run(arguments, database: db.conninfo, environment: environment)
+        #expect(result.status == 0, "\(arguments): \(result)")
+        return result
+    }
+
+    /// The EU's shells fire under a silence on likely_miss that ends on 2023-11-14: held back, nothing sent.
+    static func fireUnderSilence(_ db: ScratchDatabase, _ env: [String: String], _ receiver: WebhookReceiver) throws {
+        _ = try succeed(["silence", "add", "--pledge", "eu-1m-rounds", "--rule", "likely_miss", "--until", "2023-11-14", "--reason", "briefed"], db, env)
+        _ = try succeed(["evaluate", "--as-of", "2023-11-14"], db, env)
+        #expect(try succeed(["evaluate", "--as-of", "2023-11-14"], db, env).stdout.contains("PledgeLikelyMiss FIRING (silenced)"))
+        #expect(likelyMiss(receiver).isEmpty)
+    }
+
     /// The likely_miss notifications a receiver got, as (status, idempotency key), in arrival order.
     static func likelyMiss(_ receiver: WebhookReceiver) -> [(status: String, key: String)] {
         receiver.requests.filter { rule(of: $0) == "likely_miss" }.map { request in
@@ -154,15 +169,8 @@ struct EvaluateTests {
             try seeded(db)
             let receiver = try WebhookReceiver()
             let env = ["PLEDGEWATCH_WEBHOOK_URL": receiver.url]
-            func run(_ arguments: [String]) throws -> CommandResult {
-                let result = try Pledgewatch.run(arguments, database: db.conninfo, environment: env)
-                #expect(result.status == 0, "\(arguments): \(result)")
-                return result
-            }
-            _ = try run(["silence", "add", "--pledge", "eu-1m-rounds", "--rule", "likely_miss", "--until", "2023-11-14", "--reason", "briefed"])
-            _ = try run(["evaluate", "--as-of", "2023-11-14"])
-            #expect(try run(["evaluate", "--as-of", "2023-11-14"]).stdout.contains("PledgeLikelyMiss FIRING (silenced)"))
-            #expect(Self.likelyMiss(receiver).isEmpty)
+            func run(_ arguments: [String]) throws -> CommandResult { try Self.succeed(arguments, db, env) }
+            try Self.fireUnderSilence(db, env, receiver)
 
             // The silence covered its last day; the alert still fires the day after: now the receiver hears of it.
             let lapsed = try run(["evaluate", "--as-of", "2023-11-15"])
@@ -197,14 +205,8 @@ struct EvaluateTests {
             try seeded(db)
             let receiver = try WebhookReceiver()
             let env = ["PLEDGEWATCH_WEBHOOK_URL": receiver.url]
-            func run(_ arguments: [String]) throws -> CommandResult {
-                let result = try Pledgewatch.run(arguments, database: db.conninfo, environment: env)
-                #expect(result.status == 0, "\(arguments): \(result)")
-                return result
-            }
-            _ = try run(["silence", "add", "--pledge", "eu-1m-rounds", "--rule", "likely_miss", "--until", "2023-11-14", "--reason", "briefed"])
-            _ = try run(["evaluate", "--as-of", "2023-11-14"])
-            _ = try run(["evaluate", "--as-of", "2023-11-14"])
+            func run(_ arguments: [String]) throws -> CommandResult { try Self.succeed(arguments, db, env) }
+            try Self.fireUnderSilence(db, env, receiver)
             _ = try run(["delivery", "report-total", "eu-1m-rounds", "--total", "1000000", "--as-of", "2023-11-15"])
             // The silence is over, but the alert only fires on for the damping while it clears: nothing to tell.
             let clearing = try run(["evaluate", "--as-of", "2023-11-15"])
@@ -223,11 +225,7 @@ struct EvaluateTests {
             let receiver = try WebhookReceiver()
             receiver.stop()
             let env = ["PLEDGEWATCH_WEBHOOK_URL": receiver.url]
-            func run(_ arguments: [String]) throws -> CommandResult {
-                let result = try Pledgewatch.run(arguments, database: db.conninfo, environment: env)
-                #expect(result.status == 0, "\(arguments): \(result)")
-                return result
-            }
+            func run(_ arguments: [String]) throws -> CommandResult { try Self.succeed(arguments, db, env) }
             _ = try run(["evaluate", "--as-of", "2023-11-14"])
             let firing = try run(["evaluate", "--as-of", "2023-11-14"])
             #expect(firing.stdout.contains("PledgeLikelyMiss FIRING"), "the news is printed though the receiver is down")
