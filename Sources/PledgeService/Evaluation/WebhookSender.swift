@@ -15,11 +15,14 @@ public struct WebhookSender {
 
     /// Sends due messages, each alert's in order, until none is due or `budget` has passed (a receiver that
     /// accepts connections and never answers costs `timeout` a message: the budget bounds a cron run);
-    /// failures are rescheduled with backoff, what is left goes next time. Returns the counts.
+    /// failures are rescheduled with backoff, what is left goes next time. `stop` ends it early too (the
+    /// daemon's shutdown), before the next message. Returns the counts.
     @discardableResult
-    public func deliverDue(budget: Duration = .seconds(60)) throws -> (delivered: Int, failed: Int) {
+    public func deliverDue(budget: Duration = .seconds(60), stop: () -> Bool = { false }) throws -> (delivered: Int, failed: Int) {
         let deadline = ContinuousClock.now + budget
-        return try OutboxRepository(connection).deliverDue(keepGoing: { ContinuousClock.now < deadline }) { message in post(message) }
+        return try OutboxRepository(connection).deliverDue(keepGoing: { ContinuousClock.now < deadline && !stop() }) { message in
+            post(message)
+        }
     }
 
     /// nil on a 2xx answer, else why not.

@@ -77,7 +77,15 @@ final class EvaluationLoop: Service, Sendable {
             // replica leads (at least every 30 s), whether it evaluated, found a cron run busy or failed.
             if configuration.webhookURL != nil, !((failure as? PostgresError)?.isConnectionBroken ?? false) {
                 do {
-                    try await leaderConnection.withConnection { connection in _ = try WebhookSender(connection: connection).deliverDue() }
+                    // A graceful stop ends the round before its next message, not after the whole budget.
+                    let stopping = Mutex(false)
+                    try await withTaskCancellationHandler {
+                        try await leaderConnection.withConnection { connection in
+                            _ = try WebhookSender(connection: connection).deliverDue(stop: { stopping.withLock { $0 } })
+                        }
+                    } onCancel: {
+                        stopping.withLock { $0 = true }
+                    }
                 } catch {
                     logger.warning("webhook retries: \(error)")
                 }
