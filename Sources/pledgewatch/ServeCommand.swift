@@ -41,7 +41,7 @@ struct Serve: AsyncParsableCommand {
             configuration.database = connection.configuration
             try configuration.setListen(listen ?? environment["PLEDGEWATCH_LISTEN"] ?? "127.0.0.1:8080")
             // The flag wins; the variable, when it is what counts, must be a number (not silently the default).
-            let seconds = try interval ?? environment["PLEDGEWATCH_INTERVAL"].map { text throws(InputError) in
+            let seconds = try interval ?? environment["PLEDGEWATCH_INTERVAL"].flatMap({ $0.isEmpty ? nil : $0 }).map { text throws(InputError) in
                 guard let seconds = Int(text) else {
                     throw InputError.invalid(field: "PLEDGEWATCH_INTERVAL", value: text, expected: "a whole number of seconds, such as 900")
                 }

@@ -30,13 +30,16 @@ public struct Evaluator {
 
     /// Evaluates every pledge as of `asOf` (default: today) and returns what changed.
     public func run(asOf: CalendarDate? = nil) throws -> EvaluationReport {
+        // An as-of day asked for must not go back; today always may (a run left as of a later day, by an
+        // earlier release or a clock that ran ahead, must not block cron and serve until that day).
+        let explicit = asOf != nil
         let asOf = asOf ?? CalendarDate.today(now: now)
         guard try connection.tryAdvisoryLock(Self.lockKey) else { throw EvaluationBusy() }
         defer { _ = try? connection.advisoryUnlock(Self.lockKey) }
         let started = ContinuousClock.now
         let runID = UUID()
         let report = try connection.withTransaction { tx in
-            try evaluate(on: tx, asOf: asOf, runID: runID)
+            try evaluate(on: tx, asOf: asOf, explicit: explicit, runID: runID)
         }
         logger.info("evaluated", metadata: ["pledges": "\(report.count)", "changes": "\(report.changes.count)", "asOf": "\(asOf)"])
         return EvaluationReport(
@@ -117,7 +120,7 @@ public struct Evaluator {
         return try results.withLock { $0 }.map { try $0!.get() }
     }
 
-    private func evaluate(on tx: Connection, asOf: CalendarDate, runID: UUID) throws -> (assessments: [Assessment], changes: [EvaluationReport.Change], count: Int) {
+    private func evaluate(on tx: Connection, asOf: CalendarDate, explicit: Bool, runID: UUID) throws -> (assessments: [Assessment], changes: [EvaluationReport.Change], count: Int) {
         // Alerts move forward in time: a run as of an earlier day than the last would resolve and re-fire
         // alerts (and notify receivers) for a past the ledger has moved on from, and its assessments would
         // become the latest. The past is looked at with `check --as-of` or `export --as-of`, which store nothing.
@@ -127,7 +130,7 @@ public struct Evaluator {
         guard asOf <= today else {
             throw InputError.invalid(field: "as-of", value: asOf.description, expected: "a day no later than today (\(today))")
         }
-        if let latest = try AssessmentRepository(tx).latestRun(), asOf < latest.asOf {
+        if explicit, let latest = try AssessmentRepository(tx).latestRun(), asOf < latest.asOf {
             throw InputError.invalid(
                 field: "as-of", value: asOf.description,
                 expected: "a day on or after \(latest.asOf), the as-of day of the latest evaluation (evaluate moves alerts forward; look at earlier days with check --as-of or export --as-of)")

@@ -81,7 +81,9 @@ final class EvaluationLoop: Service, Sendable {
                     let stopping = Mutex(false)
                     try await withTaskCancellationHandler {
                         try await leaderConnection.withConnection { connection in
-                            _ = try WebhookSender(connection: connection).deliverDue(stop: { stopping.withLock { $0 } })
+                            // 5 s a tick: a backlog drains over several ticks instead of holding back the
+                            // evaluation of a ledger change for a minute.
+                            _ = try WebhookSender(connection: connection).deliverDue(budget: .seconds(5), stop: { stopping.withLock { $0 } })
                         }
                     } onCancel: {
                         stopping.withLock { $0 = true }
