@@ -124,7 +124,7 @@ struct AssessmentInputsTests {
         policy.projection.bootstrapJitterSigma = 0.3
         policy.projection.seed = 7
         policy.projection.completionHorizonDays = 100
-        #expect(try AssessmentPolicy(storedJSON: policy.storedJSON) == policy)
+        #expect(try AssessmentPolicy(storedJSON: try policy.storedJSON()) == policy)
         #expect(try AssessmentPolicy(storedJSON: "{}") == AssessmentPolicy())
         var partial = AssessmentPolicy()
         partial.atRiskBelow = 0.9

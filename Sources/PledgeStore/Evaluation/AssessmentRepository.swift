@@ -53,7 +53,7 @@ public struct AssessmentRepository {
     /// Notes a run before its assessments: its as-of day and the policy it assesses with.
     public func beginRun(_ runID: UUID, asOf: CalendarDate, policy: AssessmentPolicy) throws {
         try connection.execute(
-            "INSERT INTO evaluation_run (run_id, as_of, policy) VALUES (\(runID), \(asOf), \(policy.storedJSON)::jsonb)")
+            "INSERT INTO evaluation_run (run_id, as_of, policy) VALUES (\(runID), \(asOf), \(try policy.storedJSON())::jsonb)")
     }
 
     /// An evaluation run whose assessments are stored.
