@@ -13,6 +13,9 @@ import Foundation
 /// settings' seed), so a run's blocks do not depend on how many draws the runs before it took: with a
 /// later deadline or a nearer target every run walks the same path, and P(on time) cannot drop (with
 /// one stream shared by all runs it could, by a run or two: a longer walk shifted the next runs' draws).
+/// When the first `bootstrapPilotRuns` runs all agree (all on time, or none), the walk stops there; the
+/// stopping rule keeps that monotonicity: a pledge whose pilot is all late is all late with any earlier
+/// deadline or farther target, and one whose pilot is all on time has P(on time) = 1.
 public struct BlockBootstrap: ProjectionMethod {
     public let name = "block_bootstrap"
     public init() {}
@@ -29,7 +32,9 @@ public struct BlockBootstrap: ProjectionMethod {
         let draws = BlockDraws(picker: picker, rates: rates, lengths: lengths)
         let jitter = JitterTable.multipliers(sigma: input.settings.bootstrapJitterSigma)
         var runSeeds = SeededGenerator(seed: input.settings.seed)
-        let runs = max(100, input.settings.bootstrapRuns)
+        let planned = max(100, input.settings.bootstrapRuns)
+        let pilot = input.settings.bootstrapPilotRuns > 0 ? min(planned, input.settings.bootstrapPilotRuns) : planned
+        var runs = planned
         let horizon = Double(input.horizon)
         let limit = Double(input.asOf.days(until: input.horizonEnd))
         // The first step reaching this hands over to the careful loop: the deadline, or the end of the
@@ -93,10 +98,17 @@ public struct BlockBootstrap: ProjectionMethod {
                         let first = passage ?? .infinity
                         passages[run] = first
                         if first <= horizon { onTime += 1 }
+                        if run == pilot - 1, onTime == 0 || onTime == pilot {
+                            runs = pilot
+                            break
+                        }
                     }
                 }
             }
         }
+        // A pilot that settled the question leaves the planned runs' slots unused.
+        totals.removeLast(planned - runs)
+        passages.removeLast(planned - runs)
         // Only five order statistics are needed: select them rather than sort every run.
         let quantiles = Statistics.quantiles(of: &totals, [0.1, 0.5, 0.9])
         let ranks = [0.1, 0.5, 0.9].map { min(runs - 1, Int(($0 * Double(runs - 1)).rounded())) }

@@ -55,7 +55,13 @@ public struct ProjectionSettings: Sendable, Equatable, Codable {
     public var zeroIntervalShare: Double = 0.001
     /// Intervals needed before the block bootstrap replaces the log-rate model.
     public var bootstrapMinimumIntervals: Int = 5
+    /// Runs of the block bootstrap, at most.
     public var bootstrapRuns: Int = 2000
+    /// The bootstrap stops after this many runs when they all agree — every one reaches the target by the
+    /// deadline, or none does. `P(on time)` is then 1 or 0, as the full count would almost surely give too
+    /// (with none of 500 on time, the 95 % upper bound is 3/500 = 0.6 %), and the quantiles come from these
+    /// runs. Any disagreement and all `bootstrapRuns` run. 0 turns the pilot off.
+    public var bootstrapPilotRuns: Int = 500
     /// Log-normal jitter on each drawn block's rate.
     public var bootstrapJitterSigma: Double = 0.25
     public var seed: UInt64 = 20_230_320
