@@ -1,5 +1,6 @@
 import Foundation
-import PledgeCore
+import PropertyBased
+@testable import PledgeCore
 import Testing
 
 @Suite("assessor edge cases")
@@ -31,6 +32,28 @@ struct AssessorEdgeCaseTests {
         // Not met: the projection's dates, later than the as-of day.
         let open = assess([("2024-01-10", 400)], asOf: "2024-06-01", pledge: pledge)
         #expect((open.completion.p50 ?? Self.d("2099-01-01")) > Self.d("2024-06-01"))
+    }
+
+    @Test("the day a target was met: the first day of the last stretch at or above it, over random ledgers with dips")
+    func metOnMatchesForwardScan() async {
+        await propertyCheck(
+            count: 300, input: Gen.int(in: 1...30).array(of: 0...15), Gen.int(in: -300...600).array(of: 15), Gen.int(in: 0...3_000)
+        ) { gaps, changes, target in
+            var day = Self.d("2024-01-01")
+            var entries: [(date: CalendarDate, change: Decimal)] = []
+            for (gap, change) in zip(gaps, changes) {
+                day = day.adding(days: gap)
+                entries.append((day, Decimal(change)))
+            }
+            let timeline = Timeline(countsFrom: Self.d("2024-01-01"), asOf: day, changes: entries)
+            // The reference: forward, forgetting the day whenever the total drops below the target again.
+            var reached: CalendarDate?
+            for point in timeline.points {
+                if point.cumulative < Decimal(target) { reached = nil } else if reached == nil { reached = point.date }
+            }
+            let found = Assessor.metOn(timeline, target: Decimal(target))
+            #expect(found == reached.map { Quantiles(p10: $0, p50: $0, p90: $0) })
+        }
     }
 
     @Test("no deliveries: insufficient data early on, stalled once behind for long enough")

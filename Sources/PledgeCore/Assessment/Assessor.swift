@@ -47,14 +47,14 @@ public struct Assessor: Sendable {
     /// For a pledge whose total has reached its target: the day it last did (it may have dipped below after
     /// a correction and come back), as all three completion quantiles. The methods project from the as-of
     /// day and would give that day, or the last report's, instead.
+    /// Read from the end: the last point decides whether the target stands reached, and the points before it
+    /// at or above the target (back to the last one below) when it was reached — one comparison for a
+    /// pledge short of its target, where a `Decimal` comparison per point cost 4 % of an evaluation.
     static func metOn(_ timeline: Timeline, target: Decimal) -> Quantiles<CalendarDate?>? {
         var reached: CalendarDate?
-        for point in timeline.points {
-            if point.cumulative < target {
-                reached = nil
-            } else if reached == nil {
-                reached = point.date
-            }
+        for point in timeline.points.reversed() {
+            guard point.cumulative >= target else { break }
+            reached = point.date
         }
         return reached.map { Quantiles(p10: $0, p50: $0, p90: $0) }
     }

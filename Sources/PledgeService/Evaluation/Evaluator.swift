@@ -148,28 +148,40 @@ public struct Evaluator {
         let pledges = try PledgeRepository(tx).list(asOf: asOf)
         let silences = try SilenceRepository(tx).activeSilences(on: asOf)
         let assessor = Assessor(policy: policy)
+        let stepper = AlertStepper(machine: machine, now: now, stored: stored, silences: silences)
         var kept: [Assessment] = []
         var changes: [EvaluationReport.Change] = []
         let rowIDs = try AssessmentRepository(tx).pledgeRowIDs()
         // A batch at a time: its timelines, assessments and alert work are dropped before the next one, so
-        // memory does not grow with the ledger.
+        // memory does not grow with the ledger. Each pledge's row and alert steps are worked out on the
+        // assessing cores; this thread only writes them.
         try Self.assessInBatches(
             pledges, asOf: asOf, assessor: assessor, on: tx,
             prepare: { pledge, timeline, assessment in
-                AssessmentRepository.Record(
+                let record = AssessmentRepository.Record(
                     assessment, scale: pledge.unit.scale, runID: runID,
                     inputs: AssessmentInputs.fingerprint(pledge: pledge, timeline: timeline, asOf: asOf))
+                var writes = AlertWrites()
+                stepper.step(pledge: pledge, assessment: assessment, into: &writes)
+                return (record, writes)
             }
         ) { evaluated in
             let assessments = evaluated.map { $0.2 }
-            try AssessmentRepository(tx).append(evaluated.map { $0.3 }, pledgeRowIDs: rowIDs)
+            try AssessmentRepository(tx).append(evaluated.map { $0.3.0 }, pledgeRowIDs: rowIDs)
             if keepAssessments { kept += assessments }
             for a in assessments where previous[a.pledgeID] != a.status {
                 changes.append(.status(pledgeID: a.pledgeID, from: previous[a.pledgeID], to: a.status, reason: a.statusReason))
             }
             var writes = AlertWrites()
-            for (pledge, _, assessment, _) in evaluated {
-                step(pledge: pledge, assessment: assessment, stored: stored, silences: silences[pledge.publicID] ?? [], into: &writes)
+            for (_, _, _, (_, pledgeWrites)) in evaluated { writes.append(pledgeWrites) }
+            // The log notifier, in pledge order: every notification, silenced or not, as a structured log line.
+            for notice in writes.notices {
+                logger.notice(
+                    "alert \(notice.notification.rawValue)",
+                    metadata: [
+                        "fingerprint": "\(notice.alert.fingerprint)", "pledge": "\(notice.alert.pledgeID)", "rule": "\(notice.alert.rule.rawValue)",
+                        "silenced": "\(notice.silenced)", "summary": "\(notice.alert.annotations["summary"] ?? "")",
+                    ])
             }
             // Written a batch at a time: states first (the history refers to them), then the history.
             try alerts.saveAll(writes.states, pledgeRowIDs: rowIDs)
@@ -179,88 +191,6 @@ public struct Evaluator {
         }
         try tx.notify("pledgewatch_evaluated", payload: runID.uuidString.lowercased())
         return (kept, changes, pledges.count)
-    }
-
-    /// What one batch's alert steps write.
-    struct AlertWrites {
-        var states: [AlertRepository.StoredAlert] = []
-        var transitions: [AlertRepository.Transition] = []
-        var notifications: [(AlertRepository.StoredAlert, AlertStateMachine.Notification)] = []
-        var changes: [EvaluationReport.Change] = []
-    }
-
-    /// Steps each rule's alert for one pledge; collects only what changed.
-    private func step(
-        pledge: Pledge, assessment: Assessment, stored: [String: AlertRepository.StoredAlert], silences: [(id: Int, rule: String?)],
-        into writes: inout AlertWrites
-    ) {
-        for rule in AlertRule.allCases {
-            let active = assessment.status == rule.status
-            let key = "\(pledge.publicID)/\(rule.rawValue)"
-            guard active || stored[key] != nil else { continue }
-            let labels = rule.labels(pledgeID: pledge.publicID, donor: pledge.donor)
-            var alert = stored[key] ?? AlertRepository.StoredAlert(
-                fingerprint: AlertRule.fingerprint(labels), pledgeID: pledge.publicID, rule: rule,
-                machine: .init(), labels: labels, annotations: [:], startsAt: nil, endsAt: nil)
-            let before = alert.machine
-            let (after, transition) = machine.step(before, active: active)
-            let annotations = active ? rule.annotations(assessment, title: pledge.title, unit: pledge.unit.code) : alert.annotations
-            // The oldest silence in force covering this rule (or every rule of the pledge).
-            let silence = silences.first { $0.rule == nil || $0.rule == rule.rawValue }?.id
-            // What the notifiers are told. A firing under a silence is held back, and told at the first
-            // evaluation after the silence ends should the alert still fire; a resolved is told exactly when
-            // the episode's firing was, silence or not, so the receiver never hears of an end without its
-            // start, nor keeps an incident open for ever.
-            var notification = transition
-            var silencedBy: Int?
-            var notified = alert.notified
-            switch transition {
-            case .firing?:
-                silencedBy = silence
-                notified = silence == nil
-            case .resolved?:
-                if !alert.notified {
-                    silencedBy = silence
-                    if silence == nil { notification = nil }
-                }
-                notified = false
-            case nil:
-                // Only while the condition holds: a firing kept up by the damping as it clears is not news.
-                if after.state == .firing, active, !alert.notified, silence == nil {
-                    notification = .firing
-                    notified = true
-                }
-            }
-            // An active alert whose state, labels and text are unchanged needs no write.
-            guard after != before || notified != alert.notified
-                || (active && (stored[key] == nil || annotations != alert.annotations || labels != alert.labels))
-            else {
-                continue
-            }
-            alert.machine = after
-            alert.labels = labels
-            alert.annotations = annotations
-            alert.notified = notified
-            if after.state != AlertStateMachine.State.inactive, before.state == AlertStateMachine.State.inactive {
-                alert.startsAt = now
-                alert.endsAt = nil
-            }
-            if transition == .resolved { alert.endsAt = now }
-            writes.states.append(alert)
-            guard after.state != before.state || notification != nil else { continue }
-            writes.transitions.append(.init(alert: alert, from: before.state, notification: notification, silencedBy: silencedBy))
-            writes.changes.append(.alert(pledgeID: pledge.publicID, rule: rule, from: before.state, to: after.state, notification: notification, silenced: silencedBy != nil, summary: alert.annotations["summary"] ?? ""))
-            if let notification {
-                // The log notifier: every notification, silenced or not, as a structured log line.
-                logger.notice(
-                    "alert \(notification.rawValue)",
-                    metadata: [
-                        "fingerprint": "\(alert.fingerprint)", "pledge": "\(pledge.publicID)", "rule": "\(rule.rawValue)",
-                        "silenced": "\(silencedBy != nil)", "summary": "\(alert.annotations["summary"] ?? "")",
-                    ])
-                if silencedBy == nil { writes.notifications.append((alert, notification)) }
-            }
-        }
     }
 
     private func announce(_ alert: AlertRepository.StoredAlert, notification: AlertStateMachine.Notification, on alerts: AlertRepository) throws {
