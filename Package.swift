@@ -75,6 +75,6 @@ let package = Package(
         .testTarget(
             name: "PledgeServiceTests",
             dependencies: ["PledgeService", "PledgeStore", "PledgeCore", "TestSupport", .product(name: "Hummingbird", package: "hummingbird")]),
-        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "Postgres", "PledgeService"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "Postgres", "PledgeStore", "PledgeService"]),
     ]
 )

@@ -1,4 +1,6 @@
 import Foundation
+import PledgeService
+import PledgeStore
 import Postgres
 import Testing
 import TestSupport
@@ -248,6 +250,50 @@ struct EvaluateTests {
             #expect(Set(sent.map(\.key)).count == 2)
             #expect(receiver.requests.contains { Self.rule(of: $0) == "met" })
             #expect(try db.connect().query("SELECT count(*) FROM outbox WHERE delivered_at IS NULL").scalar(Int.self) == 0)
+        }
+    }
+
+    @Test("a delivery round starts no message once its budget is spent or it is told to stop; what is left goes next time")
+    func deliveryBudgetAndStop() throws {
+        try ScratchDatabase.with { db in
+            try seeded(db)
+            let receiver = try WebhookReceiver()
+            receiver.stop()
+            let env = ["PLEDGEWATCH_WEBHOOK_URL": receiver.url]
+            // Three messages queued while the receiver is down: likely_miss firing and resolved, met firing.
+            _ = try Self.succeed(["evaluate", "--as-of", "2023-11-14"], db, env)
+            _ = try Self.succeed(["evaluate", "--as-of", "2023-11-14"], db, env)
+            _ = try Self.succeed(["delivery", "report-total", "eu-1m-rounds", "--total", "1000000", "--as-of", "2023-11-16"], db, env)
+            _ = try Self.succeed(["evaluate", "--as-of", "2023-11-16"], db, env)
+            _ = try Self.succeed(["evaluate", "--as-of", "2023-11-16"], db, env)
+            let connection = try db.connect()
+            let outbox = OutboxRepository(connection)
+            let queued = try outbox.pendingCount()
+            #expect(queued >= 3)
+            try receiver.start()
+            try connection.execute("UPDATE outbox SET next_attempt_at = now() - interval '1 hour'")
+            let sender = WebhookSender(connection: connection)
+
+            // A budget already spent: nothing is sent, nothing is marked.
+            let none = try sender.deliverDue(budget: .zero)
+            #expect(none.delivered == 0 && none.failed == 0)
+            #expect(receiver.requests.isEmpty)
+            #expect(try outbox.pendingCount() == queued)
+
+            // Told to stop once the receiver has one message: exactly one goes, the first queued.
+            let one = try sender.deliverDue(stop: { receiver.requests.count >= 1 })
+            #expect(one.delivered == 1)
+            #expect(receiver.requests.count == 1)
+            #expect(try outbox.pendingCount() == queued - 1)
+            let first = try connection.query("SELECT idempotency_key FROM outbox ORDER BY id LIMIT 1").scalar(String.self)
+            #expect(receiver.requests.first?.idempotencyKey == first)
+
+            // The next call sends the rest, each once.
+            let rest = try sender.deliverDue()
+            #expect(rest.delivered == queued - 1)
+            #expect(try outbox.pendingCount() == 0)
+            let keys = receiver.requests.compactMap(\.idempotencyKey)
+            #expect(keys.count == queued && Set(keys).count == queued)
         }
     }
 
