@@ -26,6 +26,9 @@ public struct Evaluator {
     /// one batch however many pledges there are.
     public var keepAssessments = true
 
+    /// A second session for reading timelines while `connection` writes (nil: `connection` reads too).
+    public var reader: Connection?
+
     public init(connection: Connection) { self.connection = connection }
 
     /// Evaluates every pledge as of `asOf` (default: today) and returns what changed.
@@ -72,17 +75,30 @@ public struct Evaluator {
     /// As above, and `prepare` turns each assessment into what `body` will store, on the assessing cores
     /// rather than on the connection's thread.
     static func assessInBatches<Prepared: Sendable>(
-        _ pledges: [Pledge], asOf: CalendarDate, assessor: Assessor, on connection: Connection,
+        _ pledges: [Pledge], asOf: CalendarDate, assessor: Assessor, on connection: Connection, reader: Connection? = nil,
         prepare: @escaping @Sendable (Pledge, Timeline, Assessment) -> Prepared,
         _ body: ([(Pledge, Timeline, Assessment, Prepared)]) throws -> Void
     ) throws {
         var previous: BackgroundTask<[(Pledge, Timeline, Assessment, Prepared)]>?
-        // Whatever happens, no assessment is left running when this returns or throws.
-        defer { _ = try? previous?.value() }
+        // With a reader, the next batch's timelines are read on it, from a thread of its own, while `body`
+        // stores the last batch on `connection`: two server sessions at work instead of one in turns.
+        var reading: BackgroundTask<TimelineBatch>?
+        // Whatever happens, no assessment or read is left running when this returns or throws.
+        defer {
+            _ = try? previous?.value()
+            _ = try? reading?.value()
+        }
+        func read(_ batch: [Pledge]) -> BackgroundTask<TimelineBatch>? {
+            guard let reader, !batch.isEmpty else { return nil }
+            return BackgroundTask { try TimelineRepository(reader).fetch(for: batch, asOf: asOf) }
+        }
+        reading = read(Self.batch(pledges, at: 0))
         for start in stride(from: 0, to: pledges.count, by: batchSize) {
-            let batch = Array(pledges[start..<min(start + batchSize, pledges.count)])
-            // Read here; parsed, assessed and prepared on the other cores while `body` stores the last batch.
-            let timelines = try TimelineRepository(connection).fetch(for: batch, asOf: asOf)
+            let batch = Self.batch(pledges, at: start)
+            // Read (here, or ahead on the reader); parsed, assessed and prepared on the other cores while
+            // `body` stores the last batch.
+            let timelines = try reading?.value() ?? TimelineRepository(connection).fetch(for: batch, asOf: asOf)
+            reading = read(Self.batch(pledges, at: start + batchSize))
             let next = BackgroundTask {
                 try inParallel(batch.count) { index in
                     let (pledge, timeline) = (batch[index], try timelines.timeline(for: batch[index]))
@@ -99,6 +115,11 @@ public struct Evaluator {
             previous = next
         }
         if let last = previous { try body(try last.value()) }
+    }
+
+    /// The batch starting at `start` (empty past the end).
+    static func batch(_ pledges: [Pledge], at start: Int) -> [Pledge] {
+        start < pledges.count ? Array(pledges[start..<min(start + batchSize, pledges.count)]) : []
     }
 
     /// Assessments are pure and independent: spread them over the cores, keep the input order.
@@ -152,20 +173,18 @@ public struct Evaluator {
         var kept: [Assessment] = []
         var changes: [EvaluationReport.Change] = []
         let rowIDs = try AssessmentRepository(tx).pledgeRowIDs()
-        // A batch at a time: its timelines, assessments and alert work are dropped before the next one, so
-        // memory does not grow with the ledger. Each pledge's row and alert steps are worked out on the
-        // assessing cores; this thread only writes them.
-        try Self.assessInBatches(
-            pledges, asOf: asOf, assessor: assessor, on: tx,
-            prepare: { pledge, timeline, assessment in
-                let record = AssessmentRepository.Record(
-                    assessment, scale: pledge.unit.scale, runID: runID,
-                    inputs: AssessmentInputs.fingerprint(pledge: pledge, timeline: timeline, asOf: asOf))
-                var writes = AlertWrites()
-                stepper.step(pledge: pledge, assessment: assessment, into: &writes)
-                return (record, writes)
-            }
-        ) { evaluated in
+        // Each pledge's row and alert steps are worked out on the assessing cores, beside its assessment.
+        let prepare: @Sendable (Pledge, Timeline, Assessment) -> (AssessmentRepository.Record, AlertWrites) = { pledge, timeline, assessment in
+            let record = AssessmentRepository.Record(
+                assessment, scale: pledge.unit.scale, runID: runID,
+                inputs: AssessmentInputs.fingerprint(pledge: pledge, timeline: timeline, asOf: asOf))
+            var writes = AlertWrites()
+            stepper.step(pledge: pledge, assessment: assessment, into: &writes)
+            return (record, writes)
+        }
+        // This thread only writes a batch: its assessments, its alerts' states, then their history (which
+        // refers to them).
+        func store(_ evaluated: [(Pledge, Timeline, Assessment, (AssessmentRepository.Record, AlertWrites))]) throws {
             let assessments = evaluated.map { $0.2 }
             try AssessmentRepository(tx).append(evaluated.map { $0.3.0 }, pledgeRowIDs: rowIDs)
             if keepAssessments { kept += assessments }
@@ -183,11 +202,21 @@ public struct Evaluator {
                         "silenced": "\(notice.silenced)", "summary": "\(notice.alert.annotations["summary"] ?? "")",
                     ])
             }
-            // Written a batch at a time: states first (the history refers to them), then the history.
             try alerts.saveAll(writes.states, pledgeRowIDs: rowIDs)
             try alerts.recordTransitions(writes.transitions, runID: runID, asOf: asOf)
             for (alert, notification) in writes.notifications { try announce(alert, notification: notification, on: alerts) }
             changes += writes.changes
+        }
+        // A batch at a time: its timelines, assessments and alert work are dropped before the next one, so
+        // memory does not grow with the ledger. With a reader session, the timelines are read on it — all
+        // from its one snapshot (REPEATABLE READ, taken at the first read) — while this session writes the
+        // batch before; without, on this session, between the writes.
+        if let reader {
+            try reader.withTransaction(isolation: .repeatableRead) { reader in
+                try Self.assessInBatches(pledges, asOf: asOf, assessor: assessor, on: tx, reader: reader, prepare: prepare, store)
+            }
+        } else {
+            try Self.assessInBatches(pledges, asOf: asOf, assessor: assessor, on: tx, prepare: prepare, store)
         }
         try tx.notify("pledgewatch_evaluated", payload: runID.uuidString.lowercased())
         return (kept, changes, pledges.count)
