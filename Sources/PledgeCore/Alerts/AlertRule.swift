@@ -61,11 +61,16 @@ public enum AlertRule: String, Sendable, Codable, CaseIterable {
     /// A stable 64-bit FNV-1a hash of the sorted label set, as hex (Alertmanager fingerprints are 64-bit too).
     public static func fingerprint(_ labels: [String: String]) -> String {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        func mix(_ byte: UInt8) {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100_0000_01b3
+        }
+        // Each key and value followed by 0xFF (no byte of UTF-8 text), so no two label sets run together.
         for (key, value) in labels.sorted(by: { $0.key < $1.key }) {
-            for byte in key.utf8 + [0xFF] + value.utf8 + [0xFF] {
-                hash ^= UInt64(byte)
-                hash = hash &* 0x100_0000_01b3
-            }
+            for byte in key.utf8 { mix(byte) }
+            mix(0xFF)
+            for byte in value.utf8 { mix(byte) }
+            mix(0xFF)
         }
         let hex = String(hash, radix: 16)
         return String(repeating: "0", count: 16 - hex.count) + hex

@@ -76,10 +76,10 @@ public struct AssessmentSummary: Sendable, Codable, Equatable {
         asOf = a.asOf.description
         status = a.status.rawValue
         statusReason = a.statusReason
-        target = a.target.description
+        target = a.target.plainText
         deadline = a.deadline.description
-        delivered = a.delivered.description
-        remaining = a.remaining.description
+        delivered = a.delivered.plainText
+        remaining = a.remaining.plainText
         percent = Self.decimal(a.target > 0 ? (a.delivered / a.target * 100).doubleValue : 0, scale: 1)
         daysLeft = a.daysLeft
         requiredRatePerDay = a.requiredRate.map { Self.decimal($0, scale: 2) }

@@ -20,7 +20,7 @@ public struct Assessor: Sendable {
         let probabilistic: Projection =
             intervals >= policy.projection.bootstrapMinimumIntervals
             ? BlockBootstrap().project(input) : LogRateModel().project(input)
-        let headline = timeline.observations.isEmpty ? runRate : probabilistic
+        let headline = timeline.observationCount == 0 ? runRate : probabilistic
         let delivered = timeline.delivered
         let remaining = max(0, terms.target - delivered)
         let required = input.requiredRate
@@ -39,7 +39,7 @@ public struct Assessor: Sendable {
             method: headline.method,
             alternatives: Dictionary(
                 [runRate, theilSen, probabilistic].map { ($0.method, $0.totalAtDeadline.p50) }, uniquingKeysWith: { first, _ in first }),
-            observations: timeline.observations.count,
+            observations: timeline.observationCount,
             spanDays: (timeline.points.first?.date ?? asOf).days(until: timeline.points.last?.date ?? asOf),
             grade: grade, gradeReasons: reasons, status: status, statusReason: why)
     }
@@ -62,7 +62,7 @@ public struct Assessor: Sendable {
     /// A: ≥ 5 reports over ≥ 180 days; B: ≥ 3 reports over ≥ 90 days; C: 2 reports, or 3+ over a short
     /// span; D: one report or none. One grade lower when the horizon is longer than the observed span.
     func grade(timeline: Timeline, input: ProjectionInput, method: String) -> (ConfidenceGrade, [String]) {
-        let n = timeline.observations.count
+        let n = timeline.observationCount
         let span = (timeline.points.first?.date ?? input.asOf).days(until: timeline.points.last?.date ?? input.asOf)
         var reasons = ["\(n) report\(n == 1 ? "" : "s") over \(span) days (plus the assumed zero at the counting start)"]
         var grade: ConfidenceGrade
@@ -101,7 +101,7 @@ public struct Assessor: Sendable {
         if behind && quiet >= policy.stalledAfterDays && elapsed >= policy.stalledAfterDays {
             return (.stalled, "behind schedule and nothing delivered for \(quiet) days")
         }
-        guard let probability, !timeline.observations.isEmpty else {
+        guard let probability, timeline.observationCount > 0 else {
             return (.insufficientData, elapsed < policy.minimumDaysForVerdict ? "counting started \(elapsed) days ago" : "no delivery reported yet")
         }
         let percent = String(format: "%.0f %%", probability * 100)

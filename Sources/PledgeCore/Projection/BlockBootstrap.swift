@@ -41,8 +41,11 @@ public struct BlockBootstrap: ProjectionMethod {
         // walk if that comes first.
         let bound = min(horizon, limit)
         let remaining = input.remaining
-        var totals = [Double](repeating: 0, count: runs)
-        var passages = [Double](repeating: 0, count: runs)
+        // Filled run by run: room for the pilot first (a settled pledge never needs more).
+        var totals: [Double] = []
+        var passages: [Double] = []
+        totals.reserveCapacity(pilot)
+        passages.reserveCapacity(pilot)
         var onTime = 0
         draws.thresholds.withUnsafeBufferPointer { thresholds in
             draws.blocks.withUnsafeBufferPointer { blockTable in
@@ -94,9 +97,9 @@ public struct BlockBootstrap: ProjectionMethod {
                             delivered += step
                             day += length
                         }
-                        totals[run] = input.delivered + (totalAtDeadline ?? delivered)
+                        totals.append(input.delivered + (totalAtDeadline ?? delivered))
                         let first = passage ?? .infinity
-                        passages[run] = first
+                        passages.append(first)
                         if first <= horizon { onTime += 1 }
                         if run == pilot - 1, onTime == 0 || onTime == pilot {
                             runs = pilot
@@ -106,9 +109,6 @@ public struct BlockBootstrap: ProjectionMethod {
                 }
             }
         }
-        // A pilot that settled the question leaves the planned runs' slots unused.
-        totals.removeLast(planned - runs)
-        passages.removeLast(planned - runs)
         // Only five order statistics are needed: select them rather than sort every run.
         let quantiles = Statistics.quantiles(of: &totals, [0.1, 0.5, 0.9])
         let ranks = [0.1, 0.5, 0.9].map { min(runs - 1, Int(($0 * Double(runs - 1)).rounded())) }
@@ -216,7 +216,13 @@ struct BlockDraws {
                 : Block(step: 0, length: 1, rate: 0)
         }
         thresholds = picker.threshold
-        blocks = picker.threshold.indices.flatMap { [block($0), block(picker.alias[$0])] }
+        var blocks: [Block] = []
+        blocks.reserveCapacity(2 * picker.threshold.count)
+        for column in picker.threshold.indices {
+            blocks.append(block(column))
+            blocks.append(block(picker.alias[column]))
+        }
+        self.blocks = blocks
         shift = picker.shift
     }
 

@@ -79,6 +79,8 @@ public struct Timeline: Sendable, Equatable, Codable {
 
     /// Reported points (the anchor excluded).
     public var observations: [Point] { points.filter { !$0.assumed } }
+    /// `observations.count`, without building the list.
+    public var observationCount: Int { points.reduce(0) { $1.assumed ? $0 : $0 + 1 } }
 
     /// Intervals between consecutive points, anchor included. The increments are differences of the
     /// cumulative totals as `Double`s (for the projections): one conversion per point rather than a

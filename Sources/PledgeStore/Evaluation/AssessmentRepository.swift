@@ -19,7 +19,7 @@ public struct AssessmentRepository {
             pledgeID = a.pledgeID
             fields = [
                 runID.uuidString.lowercased(), a.asOf.description, a.status.rawValue, a.statusReason,
-                a.target.description, a.deadline.description, a.delivered.description, a.remaining.description,
+                a.target.plainText, a.deadline.description, a.delivered.plainText, a.remaining.plainText,
                 String(a.daysLeft), a.requiredRate.map(AssessmentRepository.number), AssessmentRepository.number(a.observedRate),
                 a.paceRatio.map(AssessmentRepository.number), AssessmentRepository.number(a.projectedTotal.p10),
                 AssessmentRepository.number(a.projectedTotal.p50), AssessmentRepository.number(a.projectedTotal.p90),
