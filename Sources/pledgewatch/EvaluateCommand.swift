@@ -61,9 +61,10 @@ struct Evaluate: ParsableCommand {
         try Failure.guarding {
             let db = try connection.connect()
             var evaluator = Evaluator(connection: db)
-            // A second session reads the timelines while the first writes (about 6 % of a medium evaluation);
-            // without one (the server's connection limit, say) the first does both.
-            evaluator.reader = try? connection.connect()
+            // A second session reads the timelines while the first writes (about 6 % of a medium evaluation),
+            // opened once there is more than one batch; without one (the server's connection limit, say) the
+            // first does both.
+            evaluator.openReader = { [connection] in try connection.connect() }
             evaluator.policy = try evaluation.policy()
             evaluator.webhookURL = webhookURL ?? ProcessInfo.processInfo.environment["PLEDGEWATCH_WEBHOOK_URL"]
             evaluator.keepAssessments = verbose || output.json

@@ -2,6 +2,7 @@ import Foundation
 import PledgeCore
 import PledgeService
 import Postgres
+import Synchronization
 import Testing
 import TestSupport
 
@@ -35,8 +36,13 @@ struct ReaderSessionTests {
                 """)
             let reader = try db.connect()
             var evaluator = Evaluator(connection: connection)
-            evaluator.reader = reader
+            let opened = Mutex(0)
+            evaluator.openReader = {
+                opened.withLock { $0 += 1 }
+                return reader
+            }
             let report = try evaluator.run(asOf: Self.asOf)
+            #expect(opened.withLock { $0 } == 1)
             #expect(report.pledges == 1234)
             // The reference: each pledge's timeline read on its own session, between nothing else.
             let reference = try Evaluator(connection: try db.connect()).assessOnly(asOf: Self.asOf).map(\.2)
@@ -46,6 +52,34 @@ struct ReaderSessionTests {
             // The reader's transaction ended with the evaluation: the session is idle, not idle in transaction.
             let readerPID = try reader.query("SELECT pg_backend_pid()").scalar(Int.self)
             #expect(try connection.query("SELECT state FROM pg_stat_activity WHERE pid = \(readerPID)").scalar(String.self) == "idle")
+        }
+    }
+
+    @Test("one batch opens no second session; a second session that cannot be opened leaves the first to read")
+    func readerOnlyWhenItHelps() throws {
+        try ScratchDatabase.with { db in
+            let connection = try db.connect()
+            #expect(try Pledgewatch.run(["seed", "--by", "test"], database: db.conninfo).status == 0)
+            var evaluator = Evaluator(connection: connection)
+            evaluator.openReader = { Issue.record("opened a reader for one batch"); return try db.connect() }
+            let one = try evaluator.run(asOf: CalendarDate(iso: "2023-11-14")!)
+            #expect(one.pledges == 4)
+            // Many batches, and the second session refused: the evaluation goes on with one.
+            try connection.executeScript(
+                """
+                INSERT INTO pledge (public_id, donor_id, recipient, title, category, unit, unit_scale, announced_on,
+                                    counts_from, status, created_by)
+                SELECT 'p-' || lpad(i::text, 5, '0'), (SELECT min(id) FROM party), 'Ukraine', 'Pledge ' || i, 'military',
+                       'rounds', 0, date '2023-01-01', date '2023-01-01', 'committed', 'test'
+                FROM generate_series(1, 600) i;
+                INSERT INTO pledge_terms (pledge_id, revision, target, deadline, effective_on, recorded_by)
+                SELECT id, 1, 1000, date '2024-12-31', date '2023-01-01', 'test' FROM pledge
+                WHERE id NOT IN (SELECT pledge_id FROM pledge_terms);
+                """)
+            evaluator.openReader = { throw PostgresError(code: .usage, message: "too many connections") }
+            let many = try evaluator.run(asOf: CalendarDate(iso: "2023-11-14")!)
+            #expect(many.pledges == 604)
+            #expect(try connection.query("SELECT count(*) FROM assessment WHERE run_id = \(many.runID)").scalar(Int.self) == 604)
         }
     }
 }

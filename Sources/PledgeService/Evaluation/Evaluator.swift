@@ -26,8 +26,9 @@ public struct Evaluator {
     /// one batch however many pledges there are.
     public var keepAssessments = true
 
-    /// A second session for reading timelines while `connection` writes (nil: `connection` reads too).
-    public var reader: Connection?
+    /// Opens a second session for reading timelines while `connection` writes; asked only when there is
+    /// more than one batch to read. nil, or an error from it: `connection` reads too.
+    public var openReader: (() throws -> Connection)?
 
     public init(connection: Connection) { self.connection = connection }
 
@@ -211,7 +212,7 @@ public struct Evaluator {
         // memory does not grow with the ledger. With a reader session, the timelines are read on it — all
         // from its one snapshot (REPEATABLE READ, taken at the first read) — while this session writes the
         // batch before; without, on this session, between the writes.
-        if let reader {
+        if pledges.count > Self.batchSize, let reader = try? openReader?() {
             try reader.withTransaction(isolation: .repeatableRead) { reader in
                 try Self.assessInBatches(pledges, asOf: asOf, assessor: assessor, on: tx, reader: reader, prepare: prepare, store)
             }
