@@ -36,6 +36,8 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // Linux's sync_file_range, which Swift's Glibc module does not declare (the export's early writeback).
         .target(name: "CWriteback"),
+        // glibc's mallopt, which Swift's Glibc module does not declare (the batch commands' arena limit).
+        .systemLibrary(name: "CMalloc"),
         .target(
             name: "PledgeService",
             dependencies: [
@@ -53,7 +55,7 @@ let package = Package(
         .executableTarget(
             name: "pledgewatch",
             dependencies: [
-                "PledgeService", "PledgeCore",
+                "PledgeService", "PledgeCore", "CMalloc",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

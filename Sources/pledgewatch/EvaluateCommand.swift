@@ -58,6 +58,7 @@ struct Evaluate: ParsableCommand {
     @OptionGroup var connection: ConnectionOptions
 
     func run() throws {
+        MallocArenas.limitForEvaluation()
         try Failure.guarding {
             let db = try connection.connect()
             var evaluator = Evaluator(connection: db)
