@@ -87,7 +87,9 @@ struct Evaluate: ParsableCommand {
                     FileHandle.standardError.write(Data("pledgewatch: \(failed) webhook notification(s) not delivered yet; they will be retried\n".utf8))
                 }
             } catch {
-                FileHandle.standardError.write(Data("pledgewatch: webhook delivery stopped (\(error)); queued notifications will be retried\n".utf8))
+                // Worded as any other failure is (the server's message, not the error's generic text).
+                FileHandle.standardError.write(
+                    Data("pledgewatch: webhook delivery stopped (\(Failure.describe(error).0)); queued notifications will be retried\n".utf8))
             }
         }
     }

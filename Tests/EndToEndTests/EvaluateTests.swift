@@ -253,6 +253,30 @@ struct EvaluateTests {
         }
     }
 
+    @Test("a delivery that fails with a database error still leaves the news printed, exit 0 and the notification queued")
+    func newsSurvivesDeliveryError() throws {
+        try ScratchDatabase.with { db in
+            try seeded(db)
+            let receiver = try WebhookReceiver()
+            let env = ["PLEDGEWATCH_WEBHOOK_URL": receiver.url]
+            _ = try Self.succeed(["evaluate", "--as-of", "2023-11-14"], db, env)
+            // The outbox cannot be marked: the round's UPDATE fails after the evaluation has committed.
+            try db.connect().executeScript(
+                """
+                CREATE FUNCTION refuse_outbox_update() RETURNS trigger LANGUAGE plpgsql AS
+                    $$ BEGIN RAISE EXCEPTION 'outbox is read-only in this test'; END $$;
+                CREATE TRIGGER refuse_outbox_update BEFORE UPDATE ON outbox FOR EACH ROW EXECUTE FUNCTION refuse_outbox_update();
+                """)
+            let firing = try Pledgewatch.run(["evaluate", "--as-of", "2023-11-14"], database: db.conninfo, environment: env)
+            #expect(firing.status == 0, "\(firing)")
+            #expect(firing.stdout.contains("eu-1m-rounds: alert PledgeLikelyMiss FIRING"), "\(firing.stdout)")
+            #expect(firing.stderr.contains("webhook delivery stopped"), "\(firing.stderr)")
+            #expect(firing.stderr.contains("outbox is read-only in this test"), "\(firing.stderr)")
+            // Nothing marked: the notification waits for the next round.
+            #expect(try db.connect().query("SELECT count(*) FROM outbox WHERE delivered_at IS NULL").scalar(Int.self) >= 1)
+        }
+    }
+
     @Test("a delivery round starts no message once its budget is spent or it is told to stop; what is left goes next time")
     func deliveryBudgetAndStop() throws {
         try ScratchDatabase.with { db in
