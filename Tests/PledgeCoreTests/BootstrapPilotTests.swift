@@ -39,22 +39,19 @@ struct BootstrapPilotTests {
 
     static let steady = (gaps: [30, 30, 30, 30, 30, 30], increments: [10_000, 12_000, 9_000, 11_000, 10_000, 8_000])
 
-    @Test("a target out of reach: the 500 pilot runs settle it, P(on time) 0, figures those of 500 runs")
-    func clearMiss() {
-        let input = Self.input(gaps: Self.steady.gaps, increments: Self.steady.increments, target: 10_000_000, deadlineAfter: 90)
+    @Test(
+        "a settled question: the 500 pilot runs agree, and the figures are exactly those of 500 runs",
+        arguments: [
+            (target: Decimal(10_000_000), deadlineAfter: 90, probability: 0.0),  // out of reach
+            (target: Decimal(61_000), deadlineAfter: 300, probability: 1.0),  // as good as reached
+        ])
+    func settled(target: Decimal, deadlineAfter: Int, probability: Double) {
+        let input = Self.input(gaps: Self.steady.gaps, increments: Self.steady.increments, target: target, deadlineAfter: deadlineAfter)
         let projection = BlockBootstrap().project(input)
-        #expect(projection.probabilityOnTime == 0)
+        #expect(projection.probabilityOnTime == probability)
         #expect(projection == BlockBootstrap().project(Self.with(input, runs: 500, pilot: 0)))
         // All 2,000 runs give other quantiles: the pilot did stop the walk.
         #expect(projection != BlockBootstrap().project(Self.with(input, runs: 2000, pilot: 0)))
-    }
-
-    @Test("a target as good as reached: P(on time) 1 from the pilot runs")
-    func clearHit() {
-        let input = Self.input(gaps: Self.steady.gaps, increments: Self.steady.increments, target: 61_000, deadlineAfter: 300)
-        let projection = BlockBootstrap().project(input)
-        #expect(projection.probabilityOnTime == 1)
-        #expect(projection == BlockBootstrap().project(Self.with(input, runs: 500, pilot: 0)))
     }
 
     @Test("an open question runs every run: the same projection as without a pilot")
