@@ -33,7 +33,8 @@ public struct BlockBootstrap: ProjectionMethod {
         let jitter = JitterTable.multipliers(sigma: input.settings.bootstrapJitterSigma)
         var runSeeds = SeededGenerator(seed: input.settings.seed)
         let planned = max(100, input.settings.bootstrapRuns)
-        let pilot = input.settings.bootstrapPilotRuns > 0 ? min(planned, input.settings.bootstrapPilotRuns) : planned
+        // As for the runs, at least 100: a handful of runs agreeing says nothing.
+        let pilot = input.settings.bootstrapPilotRuns > 0 ? min(planned, max(100, input.settings.bootstrapPilotRuns)) : planned
         var runs = planned
         let horizon = Double(input.horizon)
         let limit = Double(input.asOf.days(until: input.horizonEnd))

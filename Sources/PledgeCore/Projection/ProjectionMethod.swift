@@ -60,7 +60,7 @@ public struct ProjectionSettings: Sendable, Equatable, Codable {
     /// The bootstrap stops after this many runs when they all agree — every one reaches the target by the
     /// deadline, or none does. `P(on time)` is then 1 or 0, as the full count would almost surely give too
     /// (with none of 500 on time, the 95 % upper bound is 3/500 = 0.6 %), and the quantiles come from these
-    /// runs. Any disagreement and all `bootstrapRuns` run. 0 turns the pilot off.
+    /// runs. Any disagreement and all `bootstrapRuns` run. At least 100 (as the runs); 0 turns the pilot off.
     public var bootstrapPilotRuns: Int = 500
     /// Log-normal jitter on each drawn block's rate.
     public var bootstrapJitterSigma: Double = 0.25

@@ -63,7 +63,8 @@ public struct Evaluator {
     /// Assesses `pledges` a batch at a time — each batch's timelines read in one query, its assessments
     /// spread over the cores — and hands the batches to `body` in order. A batch is assessed in the
     /// background while `body` stores the one before it, so the database work and the Monte Carlo share
-    /// the time instead of taking turns; at most two batches are in memory.
+    /// the time instead of taking turns; at most two batches are in memory (and, with a reader, the next
+    /// batch's unparsed timelines).
     static func assessInBatches(
         _ pledges: [Pledge], asOf: CalendarDate, assessor: Assessor, on connection: Connection,
         _ body: ([(Pledge, Timeline, Assessment)]) throws -> Void
