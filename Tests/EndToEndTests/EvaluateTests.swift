@@ -21,10 +21,7 @@ struct EvaluateTests {
 
     @Test("the article's acceptance: likely_miss, pending then firing, exactly one webhook notification after three runs")
     func acceptance() throws {
-        try ScratchDatabase.with { db in
-            try seeded(db)
-            let receiver = try WebhookReceiver()
-            let env = ["PLEDGEWATCH_WEBHOOK_URL": receiver.url]
+        try withAlerting { db, receiver, env, _ in
             let first = try Pledgewatch.run(["evaluate", "--as-of", "2023-11-14"], database: db.conninfo, environment: env)
             #expect(first.status == 0, "\(first)")
             #expect(first.stdout.contains("eu-1m-rounds: new → likely_miss"))
@@ -61,11 +58,7 @@ struct EvaluateTests {
 
     @Test("a receiver down for an hour loses nothing and receives no duplicate key once it is back")
     func receiverDown() throws {
-        try ScratchDatabase.with { db in
-            try seeded(db)
-            let receiver = try WebhookReceiver()
-            receiver.stop()
-            let env = ["PLEDGEWATCH_WEBHOOK_URL": receiver.url]
+        try withAlerting(receiverDown: true) { db, receiver, env, _ in
             for _ in 0..<2 { _ = try Pledgewatch.run(["evaluate", "--as-of", "2023-11-14"], database: db.conninfo, environment: env) }
             let connection = try db.connect()
             let queued = try connection.query("SELECT count(*) FROM outbox WHERE delivered_at IS NULL").scalar(Int.self)
@@ -149,6 +142,22 @@ struct EvaluateTests {
         return result
     }
 
+    /// A seeded scratch database and a webhook receiver (down until started, with `receiverDown`) that
+    /// `evaluate` posts to: `body` gets both, the environment naming the receiver, and a runner for
+    /// commands that must succeed.
+    func withAlerting(
+        receiverDown: Bool = false,
+        _ body: (ScratchDatabase, WebhookReceiver, [String: String], _ run: ([String]) throws -> CommandResult) throws -> Void
+    ) throws {
+        try ScratchDatabase.with { db in
+            try seeded(db)
+            let receiver = try WebhookReceiver()
+            if receiverDown { receiver.stop() }
+            let env = ["PLEDGEWATCH_WEBHOOK_URL": receiver.url]
+            try body(db, receiver, env) { try Self.succeed($0, db, env) }
+        }
+    }
+
     /// The EU's shells fire under a silence on likely_miss that ends on 2023-11-14: held back, nothing sent.
     static func fireUnderSilence(_ db: ScratchDatabase, _ env: [String: String], _ receiver: WebhookReceiver) throws {
         _ = try succeed(["silence", "add", "--pledge", "eu-1m-rounds", "--rule", "likely_miss", "--until", "2023-11-14", "--reason", "briefed"], db, env)
@@ -167,11 +176,7 @@ struct EvaluateTests {
 
     @Test("a firing held back by a silence is sent once the silence has ended; a resolved follows a sent firing, silence or not")
     func silenceEnds() throws {
-        try ScratchDatabase.with { db in
-            try seeded(db)
-            let receiver = try WebhookReceiver()
-            let env = ["PLEDGEWATCH_WEBHOOK_URL": receiver.url]
-            func run(_ arguments: [String]) throws -> CommandResult { try Self.succeed(arguments, db, env) }
+        try withAlerting { db, receiver, env, run in
             try Self.fireUnderSilence(db, env, receiver)
 
             // The silence covered its last day; the alert still fires the day after: now the receiver hears of it.
@@ -203,11 +208,7 @@ struct EvaluateTests {
 
     @Test("a firing held back by a silence is never sent if its condition has cleared by the time the silence ends")
     func silenceEndsWhileClearing() throws {
-        try ScratchDatabase.with { db in
-            try seeded(db)
-            let receiver = try WebhookReceiver()
-            let env = ["PLEDGEWATCH_WEBHOOK_URL": receiver.url]
-            func run(_ arguments: [String]) throws -> CommandResult { try Self.succeed(arguments, db, env) }
+        try withAlerting { db, receiver, env, run in
             try Self.fireUnderSilence(db, env, receiver)
             _ = try run(["delivery", "report-total", "eu-1m-rounds", "--total", "1000000", "--as-of", "2023-11-15"])
             // The silence is over, but the alert only fires on for the damping while it clears: nothing to tell.
@@ -222,12 +223,7 @@ struct EvaluateTests {
 
     @Test("a receiver gets an alert's notifications in order: a firing waiting in backoff holds back the resolved after it")
     func notificationsInOrder() throws {
-        try ScratchDatabase.with { db in
-            try seeded(db)
-            let receiver = try WebhookReceiver()
-            receiver.stop()
-            let env = ["PLEDGEWATCH_WEBHOOK_URL": receiver.url]
-            func run(_ arguments: [String]) throws -> CommandResult { try Self.succeed(arguments, db, env) }
+        try withAlerting(receiverDown: true) { db, receiver, env, run in
             _ = try run(["evaluate", "--as-of", "2023-11-14"])
             let firing = try run(["evaluate", "--as-of", "2023-11-14"])
             #expect(firing.stdout.contains("PledgeLikelyMiss FIRING"), "the news is printed though the receiver is down")
@@ -255,11 +251,8 @@ struct EvaluateTests {
 
     @Test("a delivery that fails with a database error still leaves the news printed, exit 0 and the notification queued")
     func newsSurvivesDeliveryError() throws {
-        try ScratchDatabase.with { db in
-            try seeded(db)
-            let receiver = try WebhookReceiver()
-            let env = ["PLEDGEWATCH_WEBHOOK_URL": receiver.url]
-            _ = try Self.succeed(["evaluate", "--as-of", "2023-11-14"], db, env)
+        try withAlerting { db, receiver, env, run in
+            _ = try run(["evaluate", "--as-of", "2023-11-14"])
             // The outbox cannot be marked: the round's UPDATE fails after the evaluation has committed.
             try db.connect().executeScript(
                 """
@@ -279,17 +272,13 @@ struct EvaluateTests {
 
     @Test("a delivery round starts no message once its budget is spent or it is told to stop; what is left goes next time")
     func deliveryBudgetAndStop() throws {
-        try ScratchDatabase.with { db in
-            try seeded(db)
-            let receiver = try WebhookReceiver()
-            receiver.stop()
-            let env = ["PLEDGEWATCH_WEBHOOK_URL": receiver.url]
+        try withAlerting(receiverDown: true) { db, receiver, env, run in
             // Three messages queued while the receiver is down: likely_miss firing and resolved, met firing.
-            _ = try Self.succeed(["evaluate", "--as-of", "2023-11-14"], db, env)
-            _ = try Self.succeed(["evaluate", "--as-of", "2023-11-14"], db, env)
-            _ = try Self.succeed(["delivery", "report-total", "eu-1m-rounds", "--total", "1000000", "--as-of", "2023-11-16"], db, env)
-            _ = try Self.succeed(["evaluate", "--as-of", "2023-11-16"], db, env)
-            _ = try Self.succeed(["evaluate", "--as-of", "2023-11-16"], db, env)
+            _ = try run(["evaluate", "--as-of", "2023-11-14"])
+            _ = try run(["evaluate", "--as-of", "2023-11-14"])
+            _ = try run(["delivery", "report-total", "eu-1m-rounds", "--total", "1000000", "--as-of", "2023-11-16"])
+            _ = try run(["evaluate", "--as-of", "2023-11-16"])
+            _ = try run(["evaluate", "--as-of", "2023-11-16"])
             let connection = try db.connect()
             let outbox = OutboxRepository(connection)
             let queued = try outbox.pendingCount()

@@ -77,9 +77,7 @@ public struct Timeline: Sendable, Equatable, Codable {
     /// The total delivered at the end of the series.
     public var delivered: Decimal { points.last?.cumulative ?? 0 }
 
-    /// Reported points (the anchor excluded).
-    public var observations: [Point] { points.filter { !$0.assumed } }
-    /// `observations.count`, without building the list.
+    /// How many points were reported (the assumed anchor excluded).
     public var observationCount: Int { points.reduce(0) { $1.assumed ? $0 : $0 + 1 } }
 
     /// Intervals between consecutive points, anchor included. The increments are differences of the

@@ -213,7 +213,15 @@ public struct Evaluator {
         // memory does not grow with the ledger. With a reader session, the timelines are read on it — all
         // from its one snapshot (REPEATABLE READ, taken at the first read) — while this session writes the
         // batch before; without, on this session, between the writes.
-        if pledges.count > Self.batchSize, let reader = try? openReader?() {
+        var reader: Connection?
+        if pledges.count > Self.batchSize, let openReader {
+            do {
+                reader = try openReader()
+            } catch {
+                logger.info("timelines read on the writing session: no second session (\(error))")
+            }
+        }
+        if let reader {
             try reader.withTransaction(isolation: .repeatableRead) { reader in
                 try Self.assessInBatches(pledges, asOf: asOf, assessor: assessor, on: tx, reader: reader, prepare: prepare, store)
             }
