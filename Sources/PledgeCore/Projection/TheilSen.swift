@@ -13,6 +13,26 @@ public struct TheilSen: ProjectionMethod {
         let points = timeline.points
         let days = points.map { Double($0.date.daysSinceEpoch) }
         let totals = points.map { $0.cumulative.doubleValue }
+        let count = points.count
+        // Days in strictly ascending order, as every timeline built from a ledger has them: every pair
+        // j > i is then a later day than the earlier point's, and the pairs need no test — the loop below
+        // writes the slopes straight into place, in the order the general loop appends them.
+        if count > 1, zip(days, days.dropFirst()).allSatisfy({ $0 < $1 }) {
+            let pairs = count * (count - 1) / 2
+            return [Double](unsafeUninitializedCapacity: pairs) { slopes, written in
+                days.withUnsafeBufferPointer { days in
+                    totals.withUnsafeBufferPointer { totals in
+                        var start = slopes.baseAddress!
+                        for i in 0..<(count - 1) {
+                            let (day, total) = (days[i], totals[i])
+                            for j in (i + 1)..<count { start[j - i - 1] = (totals[j] - total) / (days[j] - day) }
+                            start += count - 1 - i
+                        }
+                    }
+                }
+                written = pairs
+            }
+        }
         var slopes: [Double] = []
         slopes.reserveCapacity(points.count * (points.count - 1) / 2)
         // Each pair once (j > i), a later day than the earlier point's: the same slopes in the same order as
