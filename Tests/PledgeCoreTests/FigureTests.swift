@@ -24,6 +24,23 @@ struct FigureTests {
         #expect(Figure.grouped(.infinity) == "n/a")
         #expect(Figure.grouped(.nan) == "n/a")
     }
+
+    @Test("fixed places are printf's text: any double, ties, negative zero, the percentages of status reasons")
+    func fixedIsPrintf() async {
+        await propertyCheck(count: 3_000, input: SummaryFigureTests.value, Gen.int(in: 0...17)) { value, places in
+            #expect(Figure.fixed(value, places: places) == String(format: "%.\(places)f", value), "\(value) to \(places)")
+        }
+        await propertyCheck(count: 2_000, input: Gen.int(in: -1_000_000...1_000_000), Gen.int(in: 0...12), Gen.int(in: 0...3)) { numerator, power, places in
+            let value = Double(numerator) / Double(1 << power)
+            #expect(Figure.fixed(value, places: places) == String(format: "%.\(places)f", value), "\(numerator)/2^\(power) to \(places)")
+        }
+        for (value, places, text) in [
+            (0.125, 2, "0.12"), (0.375, 2, "0.38"), (2.5, 0, "2"), (3.5, 0, "4"), (-0.0, 1, "-0.0"), (-0.01, 1, "-0.0"),
+            (5.97, 1, "6.0"), (0.0, 0, "0"), (100.0, 0, "100"), (1.005, 2, "1.00"), (.infinity, 1, "inf"), (.nan, 2, "nan"),
+        ] {
+            #expect(Figure.fixed(value, places: places) == text, "\(value) to \(places)")
+        }
+    }
 }
 
 @Suite("webhook timestamps")

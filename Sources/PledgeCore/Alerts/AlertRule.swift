@@ -48,8 +48,8 @@ public enum AlertRule: String, Sendable, Codable, CaseIterable {
 
     /// Annotations carry the human text, with the figures.
     public func annotations(_ a: Assessment, title: String, unit: String) -> [String: String] {
-        let probability = a.probabilityOnTime.map { String(format: "%.1f %%", $0 * 100) } ?? "n/a"
-        let pace = a.paceRatio.map { String(format: "%.2f", $0) } ?? "n/a"
+        let probability = a.probabilityOnTime.map { Figure.fixed($0 * 100, places: 1) + " %" } ?? "n/a"
+        let pace = a.paceRatio.map { Figure.fixed($0, places: 2) } ?? "n/a"
         return [
             "summary": "\(a.pledgeID): \(a.status.rawValue) — \(Self.figure(a.delivered.doubleValue)) of \(Self.figure(a.target.doubleValue)) \(unit) delivered, deadline \(a.deadline)",
             "description": "\(title). As of \(a.asOf): \(a.statusReason). Projected \(Self.figure(a.projectedTotal.p50)) \(unit) by the deadline (80 % interval \(Self.figure(a.projectedTotal.p90))–\(Self.figure(a.projectedTotal.p10))); P(on time) \(probability); pace ratio \(pace); method \(a.method), grade \(a.grade.rawValue).",

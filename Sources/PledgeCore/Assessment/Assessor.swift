@@ -104,7 +104,7 @@ public struct Assessor: Sendable {
         guard let probability, timeline.observationCount > 0 else {
             return (.insufficientData, elapsed < policy.minimumDaysForVerdict ? "counting started \(elapsed) days ago" : "no delivery reported yet")
         }
-        let percent = String(format: "%.0f %%", probability * 100)
+        let percent = Figure.fixed(probability * 100, places: 0) + " %"
         if probability < policy.likelyMissBelow { return (.likelyMiss, "P(on time) \(percent) is below \(policy.likelyMissBelow)") }
         if probability < policy.atRiskBelow { return (.atRisk, "P(on time) \(percent) is below \(policy.atRiskBelow)") }
         return (.onTrack, "P(on time) \(percent)")
