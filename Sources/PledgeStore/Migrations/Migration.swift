@@ -31,5 +31,8 @@ public struct Migration: Sendable, Equatable {
         Migration(
             name: "0008_alert_notified_outbox_order.sql",
             sql: String(decoding: PackageResources._008_alert_notified_outbox_order_sql, as: UTF8.self)),
+        Migration(
+            name: "0009_leaner_evaluation_writes.sql",
+            sql: String(decoding: PackageResources._009_leaner_evaluation_writes_sql, as: UTF8.self)),
     ]
 }
