@@ -13,7 +13,7 @@ public final class Connection: @unchecked Sendable {
     /// Where this connection points, for messages.
     public let configuration: ConnectionConfiguration
     /// True between `BEGIN` and `COMMIT`/`ROLLBACK` issued by `withTransaction`.
-    public internal(set) var inTransaction = false
+    var inTransaction = false
     /// A statement sent by `start` whose result has not been read yet.
     var inFlight: PendingQuery?
     /// The error of a statement in flight that failed and that nobody has read yet: a COMMIT after it

@@ -47,12 +47,40 @@ struct CompactJSONTests {
         }
     }
 
+    @Test("rows for a set-based write: random fields read back as the values written")
+    func rows() async throws {
+        await propertyCheck(count: 200, input: Gen.uint64()) { seed in
+            var random = RandomValues(seed: seed)
+            var rows = CompactJSONRows(capacity: 0)
+            var expected: [[String: Any]] = []
+            for _ in 0..<random.below(6) {
+                let name = random.string()
+                let note = random.chance() ? random.string() : nil
+                let count = random.int()
+                let limit = random.chance() ? random.int() : nil
+                let labels = random.dictionary()
+                rows.beginRow()
+                try rows.field("name", name)
+                try rows.field("note", note)
+                rows.field("count", count)
+                rows.field("limit", limit)
+                try rows.field("labels", labels)
+                rows.endRow()
+                expected.append(["name": name, "note": note ?? NSNull(), "count": count, "limit": limit ?? NSNull(), "labels": labels])
+            }
+            let text = rows.finish()
+            let read = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String: Any]]
+            #expect(read.map { NSArray(array: $0) } == NSArray(array: expected), "seed \(seed): \(text)")
+        }
+    }
+
     @Test("empty lists and objects, and what the encoder refuses")
     func edges() {
         #expect(CompactJSON.text([String]()) == "[]")
         #expect(CompactJSON.text([String: String]()) == "{}")
         #expect(CompactJSON.text(["a/b": 0.5, "B": 2]) == #"{"B":2,"a/b":0.5}"#)
         #expect(CompactJSON.text(["x": Double.nan]) == "null")
+        #expect(CompactJSONRows(capacity: 0).finish() == "[]")
     }
 }
 

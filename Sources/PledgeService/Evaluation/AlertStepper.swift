@@ -11,14 +11,17 @@ struct AlertWrites: Sendable {
         let silenced: Bool
     }
 
-    var states: [AlertRepository.StoredAlert] = []
+    /// New states: of alerts not stored yet, then of stored ones.
+    var inserts: [AlertRepository.StoredAlert] = []
+    var updates: [AlertRepository.StoredAlert] = []
     var transitions: [AlertRepository.Transition] = []
     var notifications: [(AlertRepository.StoredAlert, AlertStateMachine.Notification)] = []
     var notices: [Notice] = []
     var changes: [EvaluationReport.Change] = []
 
     mutating func append(_ other: AlertWrites) {
-        states += other.states
+        inserts += other.inserts
+        updates += other.updates
         transitions += other.transitions
         notifications += other.notifications
         notices += other.notices
@@ -93,7 +96,7 @@ struct AlertStepper: Sendable {
                 alert.endsAt = nil
             }
             if transition == .resolved { alert.endsAt = now }
-            writes.states.append(alert)
+            if stored[key] == nil { writes.inserts.append(alert) } else { writes.updates.append(alert) }
             guard after.state != before.state || notification != nil else { continue }
             writes.transitions.append(.init(alert: alert, from: before.state, notification: notification, silencedBy: silencedBy))
             writes.changes.append(.alert(pledgeID: pledge.publicID, rule: rule, from: before.state, to: after.state, notification: notification, silenced: silencedBy != nil, summary: alert.annotations["summary"] ?? ""))

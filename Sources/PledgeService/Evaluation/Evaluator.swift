@@ -204,7 +204,8 @@ public struct Evaluator {
                         "silenced": "\(notice.silenced)", "summary": "\(notice.alert.annotations["summary"] ?? "")",
                     ])
             }
-            try alerts.saveAll(writes.states, pledgeRowIDs: rowIDs)
+            try alerts.insertAll(writes.inserts, pledgeRowIDs: rowIDs)
+            try alerts.updateAll(writes.updates)
             try alerts.recordTransitions(writes.transitions, runID: runID, asOf: asOf)
             for (alert, notification) in writes.notifications { try announce(alert, notification: notification, on: alerts) }
             changes += writes.changes
