@@ -76,7 +76,7 @@ struct Evaluate: ParsableCommand {
                 let units = try Dictionary(uniqueKeysWithValues: PledgeRepository(db).list().map { ($0.publicID, $0.unit.scale) })
                 try Render.json(EvaluationView(report, scales: units))
             } else {
-                for change in report.changes { Render.line(Self.describe(change)) }
+                Render.lines(report.changes.lazy.map(Self.describe))
                 if verbose { Self.table(report.assessments) }
             }
             guard evaluator.webhookURL != nil else { return }
