@@ -64,11 +64,29 @@ enum Statistics {
                 high -= 1
             }
             guard !ranks.isEmpty, low < high else { return }
-            let middle = ranks.startIndex + ranks.count / 2
+            var middle = ranks.startIndex + ranks.count / 2
             let rank = ranks[middle]
-            select(rank, from: low, through: high)
-            select(ranks: ranks[..<middle], low: low, high: rank - 1)
-            select(ranks: ranks[(middle + 1)...], low: rank + 1, high: high)
+            let near = select(rank, from: low, through: high)
+            // A neighbouring rank (an interpolated quantile's other order statistic) is the greatest value
+            // below the one just placed, or the least above it: found among the few values the selection
+            // cut off last, rather than by a scan of a whole side.
+            var below = ranks[..<middle]
+            var lowEnd = rank - 1
+            if below.last == rank - 1, rank - 1 >= low {
+                moveExtreme(low: near.left, high: rank - 1, to: rank - 1)
+                below.removeLast()
+                lowEnd -= 1
+            }
+            middle += 1
+            var above = ranks[middle...]
+            var highStart = rank + 1
+            if above.first == rank + 1, rank + 1 <= high {
+                moveExtreme(low: rank + 1, high: near.right, to: rank + 1)
+                above.removeFirst()
+                highStart += 1
+            }
+            select(ranks: below, low: low, high: lowEnd)
+            select(ranks: above, low: highStart, high: high)
         }
 
         /// Swaps the least (`to == low`) or the greatest (`to == high`) of `values[low...high]` into `to`.
@@ -92,10 +110,17 @@ enum Statistics {
         }
 
         /// Afterwards `values[k]` holds the k-th smallest of `values[from...through]`, with no larger value
-        /// before it and no smaller one after it (within `from...through`).
-        func select(_ k: Int, from: Int, through: Int) {
+        /// before it and no smaller one after it (within `from...through`). Returns where its neighbours
+        /// are: the greatest value of `from..<k` lies in `left..<k`, the least of `k+1...through` in
+        /// `k+1...right`. Each pass cuts a part off one end of the range, every value of which is no
+        /// greater (at the left) or no less (at the right) than those of the parts cut off after it, so the
+        /// neighbours lie in the last part cut off at each end (or in what is left around `k`).
+        @discardableResult
+        func select(_ k: Int, from: Int, through: Int) -> (left: Int, right: Int) {
             var low = from
             var high = through
+            var left = from
+            var right = through
             while low < high {
                 let pivot: Double
                 if high - low + 1 >= Self.sampled {
@@ -108,17 +133,25 @@ enum Statistics {
                 }
                 let less = partition(low, high) { $0 < pivot }
                 if k < less {
+                    right = high
                     high = less - 1
                 } else if less > low {
+                    left = low
                     low = less
                 } else {
                     let equal = partition(low, high) { $0 <= pivot }
-                    // Only a NaN pivot leaves nothing on either side; Hoare's partition copes with it.
-                    guard equal > low else { return hoareSelect(k, low: low, high: high) }
-                    if k < equal { return }
+                    // Only a NaN pivot leaves nothing on either side; Hoare's partition copes with it (and
+                    // says nothing of where the neighbours are).
+                    guard equal > low else {
+                        hoareSelect(k, low: low, high: high)
+                        return (from, through)
+                    }
+                    if k < equal { return (left, right) }
+                    left = low
                     low = equal
                 }
             }
+            return (left, right)
         }
 
         /// Ranges at least this long take their pivot from a sample.
