@@ -6,6 +6,7 @@ import PledgeService
 /// Nagios-style plugin output and exit codes for monitoring systems.
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "check",
         abstract: "Monitoring check: exit 0 OK, 1 WARNING (at_risk, stalled), 2 CRITICAL (likely_miss, missed), 3 UNKNOWN.",
         discussion: """
             Assesses every pledge without storing anything and prints one Nagios plugin line.

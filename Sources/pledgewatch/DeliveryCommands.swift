@@ -11,6 +11,7 @@ struct DeliveryCommand: ParsableCommand {
 
     struct Record: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "record",
             abstract: "Record a delivery (append-only).",
             discussion: """
                 A retry with the same --idempotency-key and the same values adds nothing; the same key with \
@@ -83,6 +84,7 @@ struct DeliveryCommand: ParsableCommand {
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "List a pledge's ledger entries, oldest first, with the running total.",
             discussion: "Example:\n  pledgewatch delivery list eu-1m-rounds --as-of 2023-12-31")
 
@@ -138,6 +140,7 @@ struct DeliveryCommand: ParsableCommand {
 
     struct Correct: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "correct",
             abstract: "Correct an entry's quantity (for a reported total: the corrected total).",
             discussion: "Example:\n  pledgewatch delivery correct 17 --quantity 250000 --reason \"revised figure\"")
 

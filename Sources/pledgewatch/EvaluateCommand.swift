@@ -36,6 +36,7 @@ struct EvaluationOptions: ParsableArguments {
 
 struct Evaluate: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "evaluate",
         abstract: "Assess every pledge, advance alerts, queue notifications — made for cron.",
         discussion: """
             Stores every assessment (the forecast history), the alert transitions and the webhook outbox in \

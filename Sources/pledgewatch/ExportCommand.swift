@@ -5,6 +5,7 @@ import PledgeService
 
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "export",
         abstract: "Write the dashboard JSON (pledgewatch/v1) to stdout or, atomically, to a file.",
         discussion: """
             Without --as-of it shows the latest evaluation (cron: `evaluate` then `export`); with --as-of it \

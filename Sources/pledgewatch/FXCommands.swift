@@ -32,6 +32,7 @@ struct FXCommand: ParsableCommand {
 
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "import",
             abstract: "Import the ECB's reference-rate CSV (eurofxref-hist.csv): EUR base, N/A skipped.",
             discussion: "Example:\n  pledgewatch fx import eurofxref-hist.csv")
 
@@ -49,6 +50,7 @@ struct FXCommand: ParsableCommand {
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "List stored rates, newest first.",
             discussion: "Example:\n  pledgewatch fx list --currency USD")
 

@@ -9,6 +9,7 @@ struct ImportCommand: ParsableCommand {
 
     struct Deliveries: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "deliveries",
             abstract: "Import deliveries from CSV: every row lands or none does; re-importing adds nothing.",
             discussion: """
                 Header, in any order:

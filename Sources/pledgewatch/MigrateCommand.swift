@@ -3,6 +3,7 @@ import PledgeStore
 
 struct Migrate: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "migrate",
         abstract: "Apply the schema files carried in this binary, in order.",
         discussion: """
             Each file runs in its own transaction and is recorded with its SHA-256 in schema_migrations. \

@@ -11,6 +11,7 @@ struct PledgeCommand: ParsableCommand {
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "add",
             abstract: "Add a pledge with its original terms.",
             discussion: """
                 Example:
@@ -52,6 +53,7 @@ struct PledgeCommand: ParsableCommand {
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "List pledges with their current terms and what has been delivered.",
             discussion: "Example:\n  pledgewatch pledge list --as-of 2023-11-14")
 
@@ -79,6 +81,7 @@ struct PledgeCommand: ParsableCommand {
 
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "show",
             abstract: "Show one pledge: original and current terms, every revision, and the ledger total.",
             discussion: "Example:\n  pledgewatch pledge show eu-1m-rounds")
 
@@ -114,6 +117,7 @@ struct PledgeCommand: ParsableCommand {
 
     struct Amend: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "amend",
             abstract: "Amend the target and/or deadline; the original terms are kept.",
             discussion: """
                 Example:
@@ -141,6 +145,7 @@ struct PledgeCommand: ParsableCommand {
 
     struct Commit: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "commit",
             abstract: "Mark a proposed pledge as committed.",
             discussion: "Example:\n  pledgewatch pledge commit eu-20bn-military-aid --reason \"Council agreement\"")
 
@@ -160,6 +165,7 @@ struct PledgeCommand: ParsableCommand {
 
     struct Withdraw: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "withdraw",
             abstract: "Withdraw a pledge; its ledger is closed to new entries.",
             discussion: "Example:\n  pledgewatch pledge withdraw eu-20bn-military-aid --reason \"No unanimity\"")
 

@@ -3,6 +3,7 @@ import PledgeService
 
 struct Seed: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "seed",
         abstract: "Load the real pledges from the 2023-11-14 article; running it again changes nothing.",
         discussion: """
             eu-1m-rounds          EU: 1,000,000 artillery rounds by 2024-03-31

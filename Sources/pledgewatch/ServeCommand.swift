@@ -7,6 +7,7 @@ import Postgres
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "serve",
         abstract: "Run the daemon: HTTP API, scheduled and change-triggered evaluations, metrics.",
         discussion: """
             Every flag has an environment variable: PLEDGEWATCH_LISTEN, PLEDGEWATCH_INTERVAL (seconds), \

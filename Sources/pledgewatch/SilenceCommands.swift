@@ -12,6 +12,7 @@ struct SilenceCommand: ParsableCommand {
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "add",
             abstract: "Silence one rule (or all) of a pledge until a date.",
             discussion: """
                 Example:
@@ -40,6 +41,7 @@ struct SilenceCommand: ParsableCommand {
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "List active silences (--all: expired ones too).", discussion: "Example:\n  pledgewatch silence list --all --json")
 
         @Flag(name: .long, help: "Include expired silences.") var all = false
@@ -59,7 +61,7 @@ struct SilenceCommand: ParsableCommand {
     }
 
     struct Expire: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "End a silence now.", discussion: "Example:\n  pledgewatch silence expire 3")
+        static let configuration = CommandConfiguration(commandName: "expire", abstract: "End a silence now.", discussion: "Example:\n  pledgewatch silence expire 3")
 
         @Argument(help: "Silence number.") var id: Int
         @OptionGroup var connection: ConnectionOptions
@@ -75,6 +77,7 @@ struct SilenceCommand: ParsableCommand {
 
 struct Notify: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "notify",
         abstract: "Send queued webhook notifications that are due (evaluate and serve do this too).",
         discussion: "Example:\n  pledgewatch notify")
 
