@@ -242,6 +242,39 @@ struct ServeTests {
         }
     }
 
+    @Test("a graceful stop in the middle of a webhook round ends the round after the message in flight: exit 0, the rest queued")
+    func gracefulStopEndsDeliveryRound() async throws {
+        try await ScratchDatabase.with { db in
+            let receiver = try WebhookReceiver()
+            receiver.hold()
+            defer { receiver.release() }
+            let connection = try db.connect()
+            // Three notifications of three alerts, all due: one round sends them in order.
+            for n in 1...3 {
+                try connection.execute(
+                    """
+                    INSERT INTO outbox (idempotency_key, url, payload)
+                    VALUES (\("queued-\(n)"), \(receiver.url), \("{\"groupKey\": \"alert-\(n)\", \"n\": \(n)}")::jsonb)
+                    """)
+            }
+            let server = try ServeProcess(
+                database: db.conninfo, arguments: ["--interval", "3600", "--webhook-url", receiver.url],
+                environment: ["PLEDGEWATCH_LOG_LEVEL": "info"])
+            // The first message is in flight: the receiver has it and does not answer yet.
+            #expect(try await eventually { receiver.requests.count == 1 }, "the round's first message arrived")
+            server.signal(SIGTERM)
+            #expect(server.waitForStderr(containing: "the webhook round ends after the message in flight"), "\(server.stderr)")
+            receiver.release()
+            #expect(server.waitForExit() == 0, "\(server.stderr)")
+            // The message in flight went out and is recorded as delivered; the round sent nothing after it.
+            #expect(receiver.requests.count == 1)
+            #expect(receiver.requests.first?.idempotencyKey == "queued-1")
+            let outbox = try connection.query("SELECT idempotency_key, delivered_at IS NOT NULL, attempts FROM outbox ORDER BY id")
+                .decode((String, Bool, Int).self).map { "\($0.0) \($0.1) \($0.2)" }
+            #expect(outbox == ["queued-1 true 1", "queued-2 false 0", "queued-3 false 0"])
+        }
+    }
+
     @Test("an evaluation that fails (no schema yet) leaves the leader the leader, and migrating lets it evaluate")
     func failedEvaluationKeepsLeadership() async throws {
         try await ScratchDatabase.with(migrated: false) { db in

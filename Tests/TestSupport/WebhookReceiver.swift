@@ -19,6 +19,9 @@ public final class WebhookReceiver: @unchecked Sendable {
     private var listener: Int32 = -1
     private var received: [Request] = []
     private var thread: Thread?
+    /// While set, each request is recorded and then left unanswered until `release()`.
+    private let gate = NSCondition()
+    private var holding = false
 
     public init() throws { try start() }
 
@@ -69,6 +72,20 @@ public final class WebhookReceiver: @unchecked Sendable {
 
     public var url: String { "http://127.0.0.1:\(port)/hook" }
 
+    /// From now on, requests are recorded (`requests` shows them at once) but not answered until `release()`:
+    /// a sender is then in the middle of a delivery for as long as a test needs.
+    public func hold() {
+        gate.withLock { holding = true }
+    }
+
+    /// Answers the requests held, and the ones to come at once.
+    public func release() {
+        gate.withLock {
+            holding = false
+            gate.broadcast()
+        }
+    }
+
     private func acceptLoop(_ fd: Int32) {
         while true {
             let client = accept(fd, nil, nil)
@@ -108,6 +125,9 @@ public final class WebhookReceiver: @unchecked Sendable {
         }
         let body = data[headerEnd.upperBound..<(headerEnd.upperBound + contentLength)]
         lock.withLock { received.append(Request(headers: headers, body: Data(body))) }
+        gate.withLock {
+            while holding { gate.wait() }
+        }
         let response = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
         _ = response.withCString { write(client, $0, strlen($0)) }
     }

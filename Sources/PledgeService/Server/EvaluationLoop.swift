@@ -87,6 +87,7 @@ final class EvaluationLoop: Service, Sendable {
                         }
                     } onCancel: {
                         stopping.withLock { $0 = true }
+                        logger.info("graceful stop: the webhook round ends after the message in flight")
                     }
                 } catch {
                     logger.warning("webhook retries: \(error)")
