@@ -262,8 +262,10 @@ struct ServeTests {
             let server = try ServeProcess(
                 database: db.conninfo, arguments: ["--interval", "3600", "--webhook-url", receiver.url],
                 environment: ["PLEDGEWATCH_LOG_LEVEL": "info"])
-            // The first message is in flight: the receiver has it and does not answer yet.
-            #expect(try await eventually { receiver.requests.count == 1 }, "the round's first message arrived")
+            // The first message is in flight: the receiver has it and does not answer yet. From here to the
+            // release every wait blocks on the event itself: the sender gives up on a message after 10 s, and a
+            // suspended test on a busy runner could otherwise resume after that.
+            #expect(receiver.waitForRequests(1), "the round's first message arrived")
             server.signal(SIGTERM)
             #expect(server.waitForStderr(containing: "the webhook round ends after the message in flight"), "\(server.stderr)")
             receiver.release()

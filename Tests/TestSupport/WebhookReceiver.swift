@@ -19,9 +19,11 @@ public final class WebhookReceiver: @unchecked Sendable {
     private var listener: Int32 = -1
     private var received: [Request] = []
     private var thread: Thread?
-    /// While set, each request is recorded and then left unanswered until `release()`.
+    /// While `holding`, each request is recorded and then left unanswered until `release()`; `arrived`
+    /// counts the requests recorded, for `waitForRequests`.
     private let gate = NSCondition()
     private var holding = false
+    private var arrived = 0
 
     public init() throws { try start() }
 
@@ -78,6 +80,18 @@ public final class WebhookReceiver: @unchecked Sendable {
         gate.withLock { holding = true }
     }
 
+    /// Waits until `count` requests have arrived in all, or `timeout` passes; true when they came. A blocking
+    /// wait on the arrivals themselves: no polling, no suspension a busy test runner could stretch.
+    public func waitForRequests(_ count: Int, timeout: Duration = .seconds(30)) -> Bool {
+        let deadline = Date().addingTimeInterval(Double(timeout.components.seconds))
+        return gate.withLock {
+            while arrived < count {
+                if !gate.wait(until: deadline) { return arrived >= count }
+            }
+            return true
+        }
+    }
+
     /// Answers the requests held, and the ones to come at once.
     public func release() {
         gate.withLock {
@@ -126,6 +140,8 @@ public final class WebhookReceiver: @unchecked Sendable {
         let body = data[headerEnd.upperBound..<(headerEnd.upperBound + contentLength)]
         lock.withLock { received.append(Request(headers: headers, body: Data(body))) }
         gate.withLock {
+            arrived += 1
+            gate.broadcast()
             while holding { gate.wait() }
         }
         let response = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
