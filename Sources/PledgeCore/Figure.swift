@@ -18,24 +18,16 @@ public enum Figure {
 
     /// `String(format: "%.Nf", value)` for `places` N of 0 to 17: the same text (the binary value's exact
     /// expansion rounded to nearest, ties to even; printf's trailing zeros and sign, "-0.0" included),
-    /// computed in integers as the summary's figures are. `String(format:)` took over 1 % of an
-    /// evaluation's CPU for the percentages in every status reason and alert text. printf itself
-    /// answers for what this does not compute (not finite, 30 digits or more).
+    /// from the digits the summary's figures are made of (`AssessmentSummary.printfDigits`).
+    /// `String(format:)` took over 1 % of an evaluation's CPU for the percentages in every status reason
+    /// and alert text. printf itself answers for what those digits do not cover.
     public static func fixed(_ value: Double, places: Int) -> String {
-        guard value.isFinite, (0...17).contains(places), let units = AssessmentSummary.scaledUnits(value.magnitude, scale: places) else {
-            return String(format: "%.\(places)f", value)
-        }
-        var digits = Array(String(units).utf8)
-        guard digits.count < 30 else { return String(format: "%.\(places)f", value) }
-        if digits.count <= places {
-            digits.insert(contentsOf: repeatElement(UInt8(ascii: "0"), count: places + 1 - digits.count), at: 0)
-        }
+        guard let parts = AssessmentSummary.printfDigits(value, places: places) else { return String(format: "%.\(places)f", value) }
         var text: [UInt8] = value.sign == .minus ? [UInt8(ascii: "-")] : []
-        text.reserveCapacity(digits.count + 2)
-        text.append(contentsOf: digits[..<(digits.count - places)])
+        text.append(contentsOf: parts.whole)
         if places > 0 {
             text.append(UInt8(ascii: "."))
-            text.append(contentsOf: digits[(digits.count - places)...])
+            text.append(contentsOf: parts.fraction)
         }
         return String(decoding: text, as: UTF8.self)
     }

@@ -106,25 +106,32 @@ public struct AssessmentSummary: Sendable, Codable, Equatable {
     /// (its arguments boxed as `CVarArg`) 2.5 %.
     public static func decimal(_ value: Double, scale: Int) -> String {
         guard value.isFinite else { return "0" }
-        guard (0...17).contains(scale), let units = scaledUnits(value.magnitude, scale: scale) else {
-            return decimalThroughDecimal(value, scale: scale)
-        }
-        var digits = Array(String(units).utf8)
-        // Beyond 30 characters (as printf would write it) the figure may exceed what `Decimal` holds.
-        let integerDigits = max(1, digits.count - scale)
-        guard (value.sign == .minus ? 1 : 0) + integerDigits + (scale > 0 ? scale + 1 : 0) <= 30 else {
-            return decimalThroughDecimal(value, scale: scale)
-        }
-        if digits.count <= scale { digits.insert(contentsOf: repeatElement(UInt8(ascii: "0"), count: scale + 1 - digits.count), at: 0) }
-        var fraction = digits[(digits.count - scale)...]
+        guard let parts = printfDigits(value, places: scale) else { return decimalThroughDecimal(value, scale: scale) }
+        var fraction = parts.fraction
         while fraction.last == UInt8(ascii: "0") { fraction.removeLast() }
-        var text: [UInt8] = units != 0 && value.sign == .minus ? [UInt8(ascii: "-")] : []
-        text.append(contentsOf: digits[..<(digits.count - scale)])
+        var text: [UInt8] = parts.zero || value.sign == .plus ? [] : [UInt8(ascii: "-")]
+        text.append(contentsOf: parts.whole)
         if !fraction.isEmpty {
             text.append(UInt8(ascii: "."))
             text.append(contentsOf: fraction)
         }
         return String(decoding: text, as: UTF8.self)
+    }
+
+    /// The digits `printf`'s `%.Nf` writes for `value` (its sign only counts towards the length), `places` N
+    /// of 0 to 17, computed exactly (`scaledUnits`): the whole part (at least one digit) and all N fraction
+    /// digits, and whether they are all zero. nil for what is left to slower ways: a value that is not
+    /// finite, other places, and figures of 30 characters or more as printf would write them (beyond what
+    /// `Decimal` holds).
+    static func printfDigits(_ value: Double, places: Int) -> (whole: ArraySlice<UInt8>, fraction: ArraySlice<UInt8>, zero: Bool)? {
+        guard value.isFinite, (0...17).contains(places), let units = scaledUnits(value.magnitude, scale: places) else { return nil }
+        var digits = Array(String(units).utf8)
+        let integerDigits = max(1, digits.count - places)
+        guard (value.sign == .minus ? 1 : 0) + integerDigits + (places > 0 ? places + 1 : 0) <= 30 else { return nil }
+        if digits.count <= places {
+            digits.insert(contentsOf: repeatElement(UInt8(ascii: "0"), count: places + 1 - digits.count), at: 0)
+        }
+        return (digits[..<(digits.count - places)], digits[(digits.count - places)...], units == 0)
     }
 
     /// `magnitude`·10^`scale` rounded to the nearest whole number, ties to even; nil when it would not
