@@ -45,7 +45,7 @@ struct Export: ParsableCommand {
             } else {
                 var buffer = Data()
                 try service.write(asOf: date, filter: filter) { piece in
-                    buffer.append(piece)
+                    buffer.append(contentsOf: piece)
                     if buffer.count >= 1 << 16 {
                         FileHandle.standardOutput.write(buffer)
                         buffer.removeAll(keepingCapacity: true)

@@ -122,7 +122,7 @@ struct ExportTests {
             var streamed = Data()
             var pieces = 0
             try service.write(asOf: date, filter: filter) { piece in
-                streamed.append(piece)
+                streamed.append(contentsOf: piece)
                 pieces += 1
             }
             let whole = try service.document(asOf: date, filter: filter)
@@ -167,7 +167,7 @@ struct ExportTests {
             _ = try Evaluator(connection: connection).run(asOf: CalendarDate(iso: "2024-06-30")!)
             let service = DashboardService(connection: connection)
             var streamed = Data()
-            try service.write { streamed.append($0) }
+            try service.write { streamed.append(contentsOf: $0) }
             let whole = try service.document()
             #expect(whole.pledges.count == 1203)
             #expect(whole.alerts.count == 1203)

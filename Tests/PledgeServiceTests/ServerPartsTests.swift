@@ -132,7 +132,7 @@ struct ServerPartsTests {
                 for (index, size) in sizes.enumerated() {
                     let piece = Data((0..<size).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ index &* 7) })
                     expected.append(piece)
-                    try sink(piece)
+                    try piece.withUnsafeBytes { try sink($0) }
                 }
             }
             #expect(expected.count > 8 << 20)

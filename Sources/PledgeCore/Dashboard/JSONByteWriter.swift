@@ -19,10 +19,32 @@ struct JSONByteWriter {
     private var empty: [Bool]
 
     init(depth: Int, innermostIsEmpty: Bool, capacity: Int = 0) {
+        self.init(depth: depth, innermostIsEmpty: innermostIsEmpty, reusing: [], capacity: capacity)
+    }
+
+    /// The same, writing into `buffer`'s memory (emptied first): a caller that writes piece after piece keeps
+    /// one buffer instead of asking for new pages each time.
+    init(depth: Int, innermostIsEmpty: Bool, reusing buffer: [UInt8], capacity: Int) {
         pretty = true
         self.depth = depth
         empty = [innermostIsEmpty]
+        bytes = buffer
+        bytes.removeAll(keepingCapacity: true)
         bytes.reserveCapacity(capacity)
+    }
+
+    /// Hands what is written so far to `sink` and starts again in the same memory; the layout carries on
+    /// as if nothing had been taken.
+    mutating func drain(into sink: (UnsafeRawBufferPointer) throws -> Void) rethrows {
+        guard !bytes.isEmpty else { return }
+        try bytes.withUnsafeBytes { try sink($0) }
+        bytes.removeAll(keepingCapacity: true)
+    }
+
+    /// The buffer, for a later writer to reuse; this one is left without it.
+    mutating func releaseBuffer() -> [UInt8] {
+        defer { bytes = [] }
+        return bytes
     }
 
     /// A compact writer, for one value.

@@ -9,12 +9,13 @@ import Foundation
 /// in the same directory, fsync, rename over the target, fsync the directory.
 public enum AtomicFile {
     public static func write(_ data: Data, to path: String) throws {
-        try write(to: path) { sink in try sink(data) }
+        try write(to: path) { sink in try data.withUnsafeBytes { try sink($0) } }
     }
 
-    /// Streams whatever `body` hands to its sink into the file; the target is replaced only once `body`
-    /// returns, and left untouched (the temporary file removed) when it throws.
-    public static func write(to path: String, _ body: (_ sink: (Data) throws -> Void) throws -> Void) throws {
+    /// Streams whatever `body` hands to its sink into the file (the bytes are copied or written during the
+    /// call); the target is replaced only once `body` returns, and left untouched (the temporary file
+    /// removed) when it throws.
+    public static func write(to path: String, _ body: (_ sink: (UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws {
         let writer = try Writer(path: path)
         do {
             try body(writer.write)
@@ -40,37 +41,33 @@ public enum AtomicFile {
             guard fd >= 0 else { throw AtomicFileError(path: path, step: "create \(temporary)", errno: errno) }
         }
 
-        private var buffer = Data()
+        private var buffer: [UInt8] = []
         /// Bytes written since writeback was last started.
         private var unflushed = 0
 
         /// Buffered: the file sees writes of at least 64 KiB. A piece that large on its own is written as it
         /// is, without a copy into the buffer.
-        func write(_ data: Data) throws {
-            if buffer.isEmpty, data.count >= 1 << 16 { return try writeOut(data) }
-            buffer.append(data)
+        func write(_ bytes: UnsafeRawBufferPointer) throws {
+            if buffer.isEmpty, bytes.count >= 1 << 16 { return try writeOut(bytes) }
+            buffer.append(contentsOf: bytes)
             if buffer.count >= 1 << 16 { try flush() }
         }
 
         private func flush() throws {
-            try writeOut(buffer)
+            try buffer.withUnsafeBytes { try writeOut($0) }
             buffer.removeAll(keepingCapacity: true)
         }
 
-        private func writeOut(_ data: Data) throws {
+        private func writeOut(_ bytes: UnsafeRawBufferPointer) throws {
             var written = 0
-            let ok: Bool = data.withUnsafeBytes { bytes in
-                while written < bytes.count {
-                    let count = Glibc.write(fd, bytes.baseAddress! + written, bytes.count - written)
-                    if count < 0 {
-                        if errno == EINTR { continue }
-                        return false
-                    }
-                    written += count
+            while written < bytes.count {
+                let count = Glibc.write(fd, bytes.baseAddress! + written, bytes.count - written)
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    throw AtomicFileError(path: path, step: "write", errno: errno)
                 }
-                return true
+                written += count
             }
-            guard ok else { throw AtomicFileError(path: path, step: "write", errno: errno) }
             startWriteback(after: written)
         }
 

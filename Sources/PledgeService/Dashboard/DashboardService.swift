@@ -46,20 +46,24 @@ public struct DashboardService {
     }
 
     /// Streams the rendered document to `sink` in pieces (the head, the alerts and the entries a batch at a
-    /// time, the tail): memory stays that of one batch however large the ledger. Reads one snapshot.
-    public func write(asOf requested: CalendarDate? = nil, filter: Filter = .init(), to sink: (Data) throws -> Void) throws {
+    /// time, the tail; the bytes are valid only during each call): memory stays that of one batch however
+    /// large the ledger. Reads one snapshot.
+    public func write(
+        asOf requested: CalendarDate? = nil, filter: Filter = .init(), to sink: DashboardStreamEncoder.Sink
+    ) throws {
+        func send(_ data: Data) throws { try data.withUnsafeBytes { try sink($0) } }
         var encoder: DashboardStreamEncoder?
         let summary = try assemble(
             asOf: requested, filter: filter,
             begin: { head in
                 var started = DashboardStreamEncoder(generatedAt: head.generatedAt, asOf: head.asOf, reportingCurrency: reportingCurrency)
-                try sink(try started.begin())
+                try send(try started.begin())
                 encoder = started
             },
-            alerts: { batch in try sink(try encoder!.alerts(batch)) },
-            beginPledges: { try sink(try encoder!.beginPledges()) },
-            entries: { batch in try sink(try encoder!.entries(batch)) })
-        try sink(try encoder!.end(summary: summary))
+            alerts: { batch in try encoder!.alerts(batch, to: sink) },
+            beginPledges: { try send(try encoder!.beginPledges()) },
+            entries: { batch in try encoder!.entries(batch, to: sink) })
+        try send(try encoder!.end(summary: summary))
     }
 
     /// The fields that precede the lists.
