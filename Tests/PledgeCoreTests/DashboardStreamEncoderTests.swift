@@ -96,6 +96,29 @@ struct DashboardStreamEncoderTests {
         return whole
     }
 
+    @Test("the daemon's bodies (the document, the pledge list, the alert list) are the encoder's bytes, empty lists too")
+    func renderings() async throws {
+        await propertyCheck(count: 200, input: Gen.uint64()) { seed in
+            var random = RandomValues(seed: seed)
+            let entries = try (0..<random.below(5)).map { _ in try Self.randomEntry(&random) }
+            let alerts = (0..<random.below(4)).map { _ in Self.randomAlert(&random) }
+            let document = DashboardDocument(
+                generatedAt: "2023-11-14T06:00:00Z", asOf: "2023-11-14", reportingCurrency: "EUR",
+                summary: .init(
+                    pledges: entries.count, byStatus: ["met": 1], byDonor: [], byCategory: [], unconverted: [],
+                    firingAlerts: alerts.count, pendingAlerts: 0),
+                pledges: entries, alerts: alerts)
+            func encoded<T: Encodable>(_ value: T) throws -> Data { try DashboardDocument.encoder.encode(value) + [0x0A] }
+            #expect(try DashboardRendering.document(document) == Self.whole(document), "seed \(seed)")
+            #expect(
+                try DashboardRendering.pledgeList(entries) == encoded(DashboardRendering.PledgeList(items: entries)), "seed \(seed)")
+            #expect(try DashboardRendering.alertList(alerts) == encoded(DashboardRendering.AlertList(alerts: alerts)), "seed \(seed)")
+        }
+        // The list bodies' shape, spelled out once.
+        let empty = String(decoding: try DashboardRendering.alertList([]), as: UTF8.self)
+        #expect(empty == "{\n  \"alerts\" : [\n\n  ],\n  \"apiVersion\" : \"pledgewatch/v1\",\n  \"kind\" : \"AlertList\"\n}\n")
+    }
+
     @Test("a value the encoder refuses (not finite) is refused")
     func notFinite() throws {
         var writer = JSONByteWriter(depth: 0, innermostIsEmpty: true)

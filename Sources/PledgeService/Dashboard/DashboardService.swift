@@ -206,11 +206,4 @@ public struct DashboardService {
             try writing?.value()
         }
     }
-
-    /// The document's bytes: sorted keys, pretty-printed, newline-terminated.
-    public static func render(_ document: DashboardDocument) throws -> Data {
-        var data = try DashboardDocument.encoder.encode(document)
-        data.append(0x0A)
-        return data
-    }
 }

@@ -18,34 +18,23 @@ public final class DashboardCache: Sendable {
         public init(version: String, document: DashboardDocument) throws {
             self.version = version
             self.document = document
-            responses = DashboardResponses(body: try DashboardService.render(document))
-            pledgeList = try Self.render(PledgeList(items: document.pledges))
+            responses = DashboardResponses(body: try DashboardRendering.document(document))
+            pledgeList = try DashboardRendering.pledgeList(document.pledges)
             pledgeEntries = Dictionary(document.pledges.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
             var lists: [String: Data] = [:]
             for state in ["open", "firing", "pending"] {
                 let alerts = document.alerts.filter { state == "open" || $0.status == state }
-                lists[state] = try Self.render(AlertList(alerts: alerts))
+                lists[state] = try DashboardRendering.alertList(alerts)
             }
             alertLists = lists
         }
 
+        /// Any other body (one pledge's detail), through the encoder.
         static func render<T: Encodable>(_ value: T) throws -> Data {
             var data = try DashboardDocument.encoder.encode(value)
             data.append(0x0A)
             return data
         }
-    }
-
-    struct PledgeList: Encodable {
-        let apiVersion = DashboardDocument.apiVersion
-        let kind = "PledgeList"
-        let items: [DashboardDocument.PledgeEntry]
-    }
-
-    struct AlertList: Encodable {
-        let apiVersion = DashboardDocument.apiVersion
-        let kind = "AlertList"
-        let alerts: [DashboardDocument.AlertEntry]
     }
 
     private let current = Mutex<Snapshot?>(nil)

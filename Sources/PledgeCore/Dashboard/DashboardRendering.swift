@@ -1,0 +1,78 @@
+import Foundation
+
+/// The daemon's bodies from a document in memory — the dashboard, `/v1/pledges` and `/v1/alerts` — written
+/// by the stream encoder's writers: the bytes `DashboardDocument.encoder` gives (tested against it), without
+/// the encoder's tree of boxed values. (`JSONEncoder` for these was 55 % of a medium daemon's CPU while it
+/// rebuilt its cache after a ledger change.)
+public enum DashboardRendering {
+    /// The whole document, newline-terminated.
+    public static func document(_ document: DashboardDocument) throws -> Data {
+        var encoder = DashboardStreamEncoder(
+            generatedAt: document.generatedAt, asOf: document.asOf, reportingCurrency: document.reportingCurrency)
+        var data = try encoder.begin()
+        func collect(_ piece: UnsafeRawBufferPointer) { data.append(contentsOf: piece) }
+        try encoder.alerts(document.alerts, to: collect)
+        data.append(try encoder.beginPledges())
+        try encoder.entries(document.pledges, to: collect)
+        data.append(try encoder.end(summary: document.summary))
+        return data
+    }
+
+    /// `{"apiVersion", "items": [the entries], "kind": "PledgeList"}`, newline-terminated.
+    public static func pledgeList(_ entries: [DashboardDocument.PledgeEntry]) throws -> Data {
+        try OneList(empty: PledgeList(items: []), key: "items").render(entries) { try $0.write($1) }
+    }
+
+    /// `{"alerts": [the alerts], "apiVersion", "kind": "AlertList"}`, newline-terminated.
+    public static func alertList(_ alerts: [DashboardDocument.AlertEntry]) throws -> Data {
+        try OneList(empty: AlertList(alerts: []), key: "alerts").render(alerts) { try $0.write($1) }
+    }
+
+    struct PledgeList: Encodable {
+        var apiVersion = DashboardDocument.apiVersion
+        var kind = "PledgeList"
+        let items: [DashboardDocument.PledgeEntry]
+    }
+
+    struct AlertList: Encodable {
+        var apiVersion = DashboardDocument.apiVersion
+        var kind = "AlertList"
+        let alerts: [DashboardDocument.AlertEntry]
+    }
+
+    /// An object the encoder writes with one top-level list left empty, cut around that list so items
+    /// written by a `JSONByteWriter` can go in between.
+    struct OneList {
+        /// Up to and including `"key" : [`.
+        let head: Data
+        /// What the encoder puts inside the empty list.
+        let gap: Data
+        /// From the list's `]` to the end, with the final newline.
+        let tail: Data
+
+        init<Wrapper: Encodable>(empty: Wrapper, key: String) throws {
+            let whole = try DashboardDocument.encoder.encode(empty)
+            // Top-level keys are indented by two spaces; nothing nested can match.
+            guard let marker = whole.range(of: Data("\n  \"\(key)\" : [".utf8)),
+                let close = whole[marker.upperBound...].firstIndex(of: UInt8(ascii: "]"))
+            else { throw DashboardStreamEncoder.StreamError.noList(key) }
+            head = Data(whole[..<marker.upperBound])
+            gap = Data(whole[marker.upperBound..<close])
+            tail = Data(whole[close...]) + [0x0A]
+        }
+
+        func render<Item>(_ items: [Item], write: (inout JSONByteWriter, Item) throws -> Void) rethrows -> Data {
+            guard !items.isEmpty else { return head + gap + tail }
+            var writer = JSONByteWriter(depth: 2, innermostIsEmpty: true)
+            for item in items {
+                writer.item()
+                try write(&writer, item)
+            }
+            var data = head
+            data.append(contentsOf: writer.bytes)
+            data.append(contentsOf: "\n  ".utf8)
+            data.append(tail)
+            return data
+        }
+    }
+}
