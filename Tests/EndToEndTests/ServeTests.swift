@@ -59,6 +59,20 @@ struct ServeTests {
             let pledges = try server.get("/v1/pledges")
             #expect(pledges.status == 200)
             #expect(pledges.text.contains("\"kind\" : \"PledgeList\""))
+            // The list is sent from the dashboard's own bytes, in the list's frame: the same entries, and a
+            // length and ETag of its own.
+            let listed = try JSONSerialization.jsonObject(with: pledges.body) as? [String: Any]
+            #expect(NSArray(array: listed?["items"] as? [Any] ?? []) == NSArray(array: document?["pledges"] as? [Any] ?? [0]))
+            #expect(pledges.headers["content-length"] == String(pledges.body.count))
+            let listTag = try #require(pledges.headers["etag"])
+            #expect(listTag != etag)
+            #expect(try server.get("/v1/pledges", headers: ["If-None-Match": listTag]).status == 304)
+            let firing = try server.get("/v1/alerts?state=firing")
+            let firingAlerts = (document?["alerts"] as? [[String: Any]] ?? []).filter { $0["status"] as? String == "firing" }
+            let listedAlerts = try JSONSerialization.jsonObject(with: firing.body) as? [String: Any]
+            #expect(NSArray(array: listedAlerts?["alerts"] as? [Any] ?? [0]) == NSArray(array: firingAlerts))
+            let alertsTag = try #require(firing.headers["etag"])
+            #expect(try server.get("/v1/alerts?state=firing", headers: ["If-None-Match": alertsTag]).status == 304)
             let pledge = try server.get("/v1/pledges/eu-1m-rounds")
             #expect(pledge.status == 200)
             let detail = try JSONSerialization.jsonObject(with: pledge.body) as? [String: Any]

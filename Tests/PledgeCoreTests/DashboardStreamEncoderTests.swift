@@ -96,7 +96,7 @@ struct DashboardStreamEncoderTests {
         return whole
     }
 
-    @Test("the daemon's bodies (the document, the pledge list, the alert list) are the encoder's bytes, empty lists too")
+    @Test("the daemon's bodies (the document, the pledge list from its contents, the alert list) are the encoder's bytes, empty lists too")
     func renderings() async throws {
         await propertyCheck(count: 200, input: Gen.uint64()) { seed in
             var random = RandomValues(seed: seed)
@@ -109,9 +109,13 @@ struct DashboardStreamEncoderTests {
                     firingAlerts: alerts.count, pendingAlerts: 0),
                 pledges: entries, alerts: alerts)
             func encoded<T: Encodable>(_ value: T) throws -> Data { try DashboardDocument.encoder.encode(value) + [0x0A] }
-            #expect(try DashboardRendering.document(document) == Self.whole(document), "seed \(seed)")
+            let rendered = try DashboardRendering.dashboard(document)
+            #expect(rendered.bytes == (try Self.whole(document)), "seed \(seed)")
+            // The pledge list: the document's pledge-list contents in the list's frame.
+            let frame = try DashboardRendering.pledgeListFrame()
             #expect(
-                try DashboardRendering.pledgeList(entries) == encoded(DashboardRendering.PledgeList(items: entries)), "seed \(seed)")
+                frame.head + rendered.bytes[rendered.pledges] + frame.tail == (try encoded(DashboardRendering.PledgeList(items: entries))),
+                "seed \(seed)")
             #expect(try DashboardRendering.alertList(alerts) == encoded(DashboardRendering.AlertList(alerts: alerts)), "seed \(seed)")
         }
         // The list bodies' shape, spelled out once.

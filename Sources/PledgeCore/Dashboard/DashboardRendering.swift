@@ -5,22 +5,39 @@ import Foundation
 /// the encoder's tree of boxed values. (`JSONEncoder` for these was 55 % of a medium daemon's CPU while it
 /// rebuilt its cache after a ledger change.)
 public enum DashboardRendering {
-    /// The whole document, newline-terminated.
-    public static func document(_ document: DashboardDocument) throws -> Data {
+    /// A rendered document, and where its pledge list's contents lie in it.
+    public struct Rendered: Sendable {
+        /// The whole document, newline-terminated.
+        public let bytes: Data
+        /// The bytes between the brackets of `pledges`: the entries as the pledge list holds them too.
+        public let pledges: Range<Int>
+    }
+
+    /// The whole document.
+    public static func dashboard(_ document: DashboardDocument) throws -> Rendered {
         var encoder = DashboardStreamEncoder(
             generatedAt: document.generatedAt, asOf: document.asOf, reportingCurrency: document.reportingCurrency)
         var data = try encoder.begin()
         func collect(_ piece: UnsafeRawBufferPointer) { data.append(contentsOf: piece) }
         try encoder.alerts(document.alerts, to: collect)
         data.append(try encoder.beginPledges())
+        let start = data.count
         try encoder.entries(document.pledges, to: collect)
-        data.append(try encoder.end(summary: document.summary))
-        return data
+        let end = try encoder.end(summary: document.summary)
+        // The end starts with what precedes the list's `]` (blank space only).
+        guard let close = end.firstIndex(of: UInt8(ascii: "]")) else { throw DashboardStreamEncoder.StreamError.noList("pledges") }
+        let pledges = start..<(data.count + (close - end.startIndex))
+        data.append(end)
+        return Rendered(bytes: data, pledges: pledges)
     }
 
-    /// `{"apiVersion", "items": [the entries], "kind": "PledgeList"}`, newline-terminated.
-    public static func pledgeList(_ entries: [DashboardDocument.PledgeEntry]) throws -> Data {
-        try OneList(empty: PledgeList(items: []), key: "items").render(entries) { try $0.write($1) }
+    /// What surrounds the contents of `/v1/pledges`'s list — `{"apiVersion", "items": [`, then `], "kind":
+    /// "PledgeList"}` and the newline — so the daemon sends a document's pledge-list contents
+    /// (`Rendered.pledges`) between them rather than keeping a second copy of every entry: the list holds
+    /// the same entries at the same depth, empty or not.
+    public static func pledgeListFrame() throws -> (head: Data, tail: Data) {
+        let list = try OneList(empty: PledgeList(items: []), key: "items")
+        return (list.head, list.tail)
     }
 
     /// `{"alerts": [the alerts], "apiVersion", "kind": "AlertList"}`, newline-terminated.

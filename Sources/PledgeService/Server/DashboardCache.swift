@@ -1,4 +1,5 @@
 import Foundation
+import Hummingbird
 import PledgeCore
 import Synchronization
 
@@ -11,20 +12,30 @@ public final class DashboardCache: Sendable {
         public let document: DashboardDocument
         /// The answers to `GET /v1/dashboard`.
         let responses: DashboardResponses
-        public let pledgeList: Data
+        /// `GET /v1/pledges`: its frame around the dashboard body's own pledge-list contents (shared, not
+        /// copied: at the medium scale that is 134 MB less per snapshot).
+        let pledgeList: CachedBody
         public let pledgeEntries: [String: DashboardDocument.PledgeEntry]
-        public let alertLists: [String: Data]
+        /// `GET /v1/alerts?state=…`, by state.
+        let alertLists: [String: CachedBody]
 
         public init(version: String, document: DashboardDocument) throws {
             self.version = version
             self.document = document
-            responses = DashboardResponses(body: try DashboardRendering.document(document))
-            pledgeList = try DashboardRendering.pledgeList(document.pledges)
+            let rendered = try DashboardRendering.dashboard(document)
+            responses = DashboardResponses(body: rendered.bytes)
+            let frame = try DashboardRendering.pledgeListFrame()
+            pledgeList = CachedBody(
+                parts: [
+                    ByteBuffer(bytes: frame.head),
+                    responses.plain.body!.getSlice(at: rendered.pledges.lowerBound, length: rendered.pledges.count)!,
+                    ByteBuffer(bytes: frame.tail),
+                ], etagPrefix: "l")
             pledgeEntries = Dictionary(document.pledges.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
-            var lists: [String: Data] = [:]
+            var lists: [String: CachedBody] = [:]
             for state in ["open", "firing", "pending"] {
                 let alerts = document.alerts.filter { state == "open" || $0.status == state }
-                lists[state] = try DashboardRendering.alertList(alerts)
+                lists[state] = CachedBody(parts: [ByteBuffer(bytes: try DashboardRendering.alertList(alerts))], etagPrefix: "a")
             }
             alertLists = lists
         }
@@ -60,15 +71,43 @@ public final class DashboardCache: Sendable {
     }
 }
 
+/// A body built once per snapshot, in parts that may share memory with other bodies, with its strong ETag
+/// (computed once, not per request).
+struct CachedBody: Sendable {
+    let parts: [ByteBuffer]
+    let etag: String
+
+    init(parts: [ByteBuffer], etagPrefix: String) {
+        self.parts = parts
+        var hash = ETag.FNV()
+        for part in parts { part.withUnsafeReadableBytes { hash.add($0) } }
+        etag = "\"" + etagPrefix + hash.hex + "\""
+    }
+
+    /// The whole body's bytes (tests, and anything that needs them in one piece).
+    var data: Data { parts.reduce(into: Data()) { $0.append(contentsOf: $1.readableBytesView) } }
+}
+
 /// Strong validators for responses: a 64-bit FNV-1a of the body, as hex.
 enum ETag {
     static func hash(_ data: Data) -> String {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in data {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x100_0000_01b3
+        var hash = FNV()
+        data.withUnsafeBytes { hash.add($0) }
+        return hash.hex
+    }
+
+    /// FNV-1a over bytes given in any number of pieces.
+    struct FNV {
+        private var state: UInt64 = 0xcbf2_9ce4_8422_2325
+
+        mutating func add(_ bytes: UnsafeRawBufferPointer) {
+            for byte in bytes {
+                state ^= UInt64(byte)
+                state = state &* 0x100_0000_01b3
+            }
         }
-        return String(hash, radix: 16)
+
+        var hex: String { String(state, radix: 16) }
     }
 
     /// True when an `If-None-Match` header value matches `etag` (a list, `*`, weak forms allowed).

@@ -21,10 +21,7 @@ struct Routes: Sendable {
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
         }
         router.get("/v1/dashboard") { request, _ in try self.dashboard(request) }
-        router.get("/v1/pledges") { request, _ in
-            let snapshot = try self.snapshot()
-            return Self.cached(snapshot.pledgeList, etag: "\"l" + ETag.hash(snapshot.pledgeList) + "\"", request: request)
-        }
+        router.get("/v1/pledges") { request, _ in Self.cached(try self.snapshot().pledgeList, request: request) }
         router.get("/v1/pledges/{id}") { request, context in try await self.pledge(request, context: context) }
         router.get("/v1/alerts") { request, _ in
             let snapshot = try self.snapshot()
@@ -32,7 +29,7 @@ struct Routes: Sendable {
             guard let body = snapshot.alertLists[state] else {
                 throw HTTPError(.badRequest, message: "state must be open, firing or pending")
             }
-            return Self.json(body)
+            return Self.cached(body, request: request)
         }
     }
 
@@ -108,11 +105,12 @@ struct Routes: Sendable {
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 
-    static func cached(_ body: Data, etag: String, request: Request) -> Response {
+    /// A body of the snapshot, sent from its own buffers (never copied per request), with its ETag.
+    static func cached(_ body: CachedBody, request: Request) -> Response {
         var headers = HTTPFields()
-        headers[.eTag] = etag
-        if ETag.matches(request.headers[.ifNoneMatch], etag) { return Response(status: .notModified, headers: headers) }
+        headers[.eTag] = body.etag
+        if ETag.matches(request.headers[.ifNoneMatch], body.etag) { return Response(status: .notModified, headers: headers) }
         headers[.contentType] = "application/json"
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        return Response(status: .ok, headers: headers, body: ResponseBody(contentsOf: body.parts))
     }
 }
