@@ -59,7 +59,7 @@ struct Evaluate: ParsableCommand {
     @OptionGroup var connection: ConnectionOptions
 
     func run() throws {
-        MallocArenas.limitForEvaluation()
+        MallocArenas.limit()
         try Failure.guarding {
             let db = try connection.connect()
             var evaluator = Evaluator(connection: db)

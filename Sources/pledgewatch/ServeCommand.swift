@@ -35,6 +35,7 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionOptions
 
     func run() async throws {
+        MallocArenas.limit()
         let environment = ProcessInfo.processInfo.environment
         var configuration = ServeConfiguration()
         let format = logFormat ?? environment["PLEDGEWATCH_LOG_FORMAT"] ?? "text"

@@ -15,20 +15,33 @@ public enum DashboardRendering {
 
     /// The whole document.
     public static func dashboard(_ document: DashboardDocument) throws -> Rendered {
+        var data = Data()
+        let pledges = try dashboard(document) { data.append(contentsOf: $0) }
+        return Rendered(bytes: data, pledges: pledges)
+    }
+
+    /// The whole document handed to `sink` in pieces (so the caller keeps it in a buffer of its choosing,
+    /// without a copy); returns where the pledge list's contents lie, as offsets from the start.
+    public static func dashboard(_ document: DashboardDocument, to sink: DashboardStreamEncoder.Sink) throws -> Range<Int> {
         var encoder = DashboardStreamEncoder(
             generatedAt: document.generatedAt, asOf: document.asOf, reportingCurrency: document.reportingCurrency)
-        var data = try encoder.begin()
-        func collect(_ piece: UnsafeRawBufferPointer) { data.append(contentsOf: piece) }
-        try encoder.alerts(document.alerts, to: collect)
-        data.append(try encoder.beginPledges())
-        let start = data.count
-        try encoder.entries(document.pledges, to: collect)
+        var written = 0
+        func send(_ piece: UnsafeRawBufferPointer) throws {
+            written += piece.count
+            try sink(piece)
+        }
+        func send(_ data: Data) throws { try data.withUnsafeBytes { try send($0) } }
+        try send(try encoder.begin())
+        try encoder.alerts(document.alerts, to: send)
+        try send(try encoder.beginPledges())
+        let start = written
+        try encoder.entries(document.pledges, to: send)
         let end = try encoder.end(summary: document.summary)
         // The end starts with what precedes the list's `]` (blank space only).
         guard let close = end.firstIndex(of: UInt8(ascii: "]")) else { throw DashboardStreamEncoder.StreamError.noList("pledges") }
-        let pledges = start..<(data.count + (close - end.startIndex))
-        data.append(end)
-        return Rendered(bytes: data, pledges: pledges)
+        let pledges = start..<(written + (close - end.startIndex))
+        try send(end)
+        return pledges
     }
 
     /// What surrounds the contents of `/v1/pledges`'s list — `{"apiVersion", "items": [`, then `], "kind":

@@ -22,13 +22,14 @@ public final class DashboardCache: Sendable {
         public init(version: String, document: DashboardDocument) throws {
             self.version = version
             self.document = document
-            let rendered = try DashboardRendering.dashboard(document)
-            responses = DashboardResponses(body: rendered.bytes)
+            // Rendered straight into the buffer the responses are sent from.
+            var body = ByteBuffer()
+            let pledges = try DashboardRendering.dashboard(document) { body.writeBytes($0) }
+            responses = DashboardResponses(body: body)
             let frame = try DashboardRendering.pledgeListFrame()
             pledgeList = CachedBody(
                 parts: [
-                    ByteBuffer(bytes: frame.head),
-                    responses.plain.body!.getSlice(at: rendered.pledges.lowerBound, length: rendered.pledges.count)!,
+                    ByteBuffer(bytes: frame.head), body.getSlice(at: body.readerIndex + pledges.lowerBound, length: pledges.count)!,
                     ByteBuffer(bytes: frame.tail),
                 ], etagPrefix: "l")
             pledgeEntries = Dictionary(document.pledges.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })

@@ -26,10 +26,12 @@ final class DashboardResponses: Sendable {
     let plain: Answer
     let gzip: Answer?
 
-    init(body: Data) {
-        let hash = ETag.hash(body)
-        etag = "\"" + hash + "\""
-        gzipETag = "\"" + hash + "-gzip\""
+    /// Answers with `body` itself (kept, not copied).
+    init(body: ByteBuffer) {
+        var fnv = ETag.FNV()
+        body.withUnsafeReadableBytes { fnv.add($0) }
+        etag = "\"" + fnv.hex + "\""
+        gzipETag = "\"" + fnv.hex + "-gzip\""
         var common = HTTPFields()
         common[.vary] = "Accept-Encoding"
         common[.cacheControl] = "no-cache"
@@ -37,7 +39,9 @@ final class DashboardResponses: Sendable {
         notModifiedGzip = Self.notModified(common, etag: gzipETag, kind: .notModifiedGzip)
         common[.contentType] = "application/json"
         plain = Self.answer(common, body: body, etag: etag, encoding: nil)
-        gzip = Gzip.compress(body).map { [gzipETag] in Self.answer(common, body: $0, etag: gzipETag, encoding: "gzip") }
+        gzip = body.withUnsafeReadableBytes { Gzip.compress($0) }.map { [gzipETag] in
+            Self.answer(common, body: ByteBuffer(bytes: $0), etag: gzipETag, encoding: "gzip")
+        }
     }
 
     private static func notModified(_ common: HTTPFields, etag: String, kind: Answer.Kind) -> Answer {
@@ -46,12 +50,12 @@ final class DashboardResponses: Sendable {
         return Answer(kind: kind, status: .notModified, fields: fields, body: nil)
     }
 
-    private static func answer(_ common: HTTPFields, body: Data, etag: String, encoding: String?) -> Answer {
+    private static func answer(_ common: HTTPFields, body: ByteBuffer, etag: String, encoding: String?) -> Answer {
         var fields = common
         fields[.eTag] = etag
         if let encoding { fields[.contentEncoding] = encoding }
-        fields[.contentLength] = String(body.count)
-        return Answer(kind: encoding == nil ? .plain : .gzip, status: .ok, fields: fields, body: ByteBuffer(bytes: body))
+        fields[.contentLength] = String(body.readableBytes)
+        return Answer(kind: encoding == nil ? .plain : .gzip, status: .ok, fields: fields, body: body)
     }
 
     /// The answer to a request carrying these `If-None-Match` and `Accept-Encoding` values.
