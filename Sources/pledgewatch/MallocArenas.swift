@@ -10,7 +10,10 @@
 ///   time within the runs' spread.
 /// - `serve` rebuilds its cache (the whole document, its renderings) on whichever pool thread runs the
 ///   refresh: at the medium scale its RSS grew by 50–100 MB a refresh with the default (six refreshes:
-///   344 → 619 MB) and 314 → 548 MB with two arenas; request throughput the same within wrk's spread.
+///   344 → 619 MB) and 314 → 548 MB with two arenas. The dashboard's answers (sent from the pipeline,
+///   allocating next to nothing) keep their rate; one pledge's detail, through the router, allocates per
+///   request and lost about a tenth (seven alternated 5 s wrk runs: median 57,700 → 51,100 requests/s,
+///   against a target of 5,000).
 /// - `export` measured no difference (85–94 MB either way) and keeps the default.
 enum MallocArenas {
     /// Call before the command starts its threads.
