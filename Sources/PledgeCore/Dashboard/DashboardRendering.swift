@@ -82,13 +82,10 @@ public enum DashboardRendering {
 
         init<Wrapper: Encodable>(empty: Wrapper, key: String) throws {
             let whole = try DashboardDocument.encoder.encode(empty)
-            // Top-level keys are indented by two spaces; nothing nested can match.
-            guard let marker = whole.range(of: Data("\n  \"\(key)\" : [".utf8)),
-                let close = whole[marker.upperBound...].firstIndex(of: UInt8(ascii: "]"))
-            else { throw DashboardStreamEncoder.StreamError.noList(key) }
-            head = Data(whole[..<marker.upperBound])
-            gap = Data(whole[marker.upperBound..<close])
-            tail = Data(whole[close...]) + [0x0A]
+            let list = try DashboardStreamEncoder.emptyList(key, in: whole, from: whole.startIndex)
+            head = Data(whole[..<list.open])
+            gap = Data(whole[list.open..<list.close])
+            tail = Data(whole[list.close...]) + [0x0A]
         }
 
         func render<Item>(_ items: [Item], write: (inout JSONByteWriter, Item) throws -> Void) rethrows -> Data {

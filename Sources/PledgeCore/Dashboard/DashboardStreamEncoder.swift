@@ -115,19 +115,21 @@ public struct DashboardStreamEncoder {
             DashboardDocument(
                 generatedAt: generatedAt, asOf: asOf, reportingCurrency: reportingCurrency, summary: summary, pledges: [],
                 alerts: []))
-        // The top-level keys are indented by two spaces; nothing nested can match.
-        func list(_ key: String, from start: Data.Index) throws -> (open: Data.Index, close: Data.Index) {
-            guard let marker = whole.range(of: Data("\n  \"\(key)\" : [".utf8), in: start..<whole.endIndex),
-                let close = whole[marker.upperBound...].firstIndex(of: UInt8(ascii: "]"))
-            else { throw StreamError.noList(key) }
-            return (marker.upperBound, close)
-        }
-        let alerts = try list("alerts", from: whole.startIndex)
-        let pledges = try list("pledges", from: alerts.close)
+        let alerts = try Self.emptyList("alerts", in: whole, from: whole.startIndex)
+        let pledges = try Self.emptyList("pledges", in: whole, from: alerts.close)
         return Skeleton(
             head: Data(whole[..<alerts.open]), alertsGap: Data(whole[alerts.open..<alerts.close]),
             middle: Data(whole[alerts.close..<pledges.open]), pledgesGap: Data(whole[pledges.open..<pledges.close]),
             tail: Data(whole[pledges.close...]))
+    }
+
+    /// Where the empty top-level list `key` of an encoded object opens (just after its `[`) and closes (its
+    /// `]`). Top-level keys are indented by two spaces; nothing nested can match.
+    static func emptyList(_ key: String, in whole: Data, from start: Data.Index) throws -> (open: Data.Index, close: Data.Index) {
+        guard let marker = whole.range(of: Data("\n  \"\(key)\" : [".utf8), in: start..<whole.endIndex),
+            let close = whole[marker.upperBound...].firstIndex(of: UInt8(ascii: "]"))
+        else { throw StreamError.noList(key) }
+        return (marker.upperBound, close)
     }
 
     private static let placeholder = DashboardDocument.Summary(
