@@ -53,14 +53,7 @@ struct DashboardStreamEncoderTests {
             // Pieces from a byte (every item split up) to the default size (none).
             let pieceSize = [1, 7, 300, DashboardStreamEncoder.defaultPieceSize][Int(seed % 4)]
             var random = RandomValues(seed: seed)
-            let entries = try (0..<random.below(6)).map { _ in try Self.randomEntry(&random) }
-            let alerts = (0..<random.below(5)).map { _ in Self.randomAlert(&random) }
-            let document = DashboardDocument(
-                generatedAt: "2023-11-14T06:00:00Z", asOf: "2023-11-14", reportingCurrency: "EUR",
-                summary: .init(
-                    pledges: entries.count, byStatus: ["met": 1], byDonor: [], byCategory: [], unconverted: [],
-                    firingAlerts: alerts.count, pendingAlerts: 0),
-                pledges: entries, alerts: alerts)
+            let document = try Self.randomDocument(&random, entries: 6, alerts: 5)
             #expect(try Self.streamed(document, batchSize: batchSize, pieceSize: pieceSize) == Self.whole(document), "seed \(seed)")
         }
     }
@@ -100,14 +93,8 @@ struct DashboardStreamEncoderTests {
     func renderings() async throws {
         await propertyCheck(count: 200, input: Gen.uint64()) { seed in
             var random = RandomValues(seed: seed)
-            let entries = try (0..<random.below(5)).map { _ in try Self.randomEntry(&random) }
-            let alerts = (0..<random.below(4)).map { _ in Self.randomAlert(&random) }
-            let document = DashboardDocument(
-                generatedAt: "2023-11-14T06:00:00Z", asOf: "2023-11-14", reportingCurrency: "EUR",
-                summary: .init(
-                    pledges: entries.count, byStatus: ["met": 1], byDonor: [], byCategory: [], unconverted: [],
-                    firingAlerts: alerts.count, pendingAlerts: 0),
-                pledges: entries, alerts: alerts)
+            let document = try Self.randomDocument(&random, entries: 5, alerts: 4)
+            let (entries, alerts) = (document.pledges, document.alerts)
             func encoded<T: Encodable>(_ value: T) throws -> Data { try DashboardDocument.encoder.encode(value) + [0x0A] }
             let rendered = try DashboardRendering.dashboard(document)
             #expect(rendered.bytes == (try Self.whole(document)), "seed \(seed)")
@@ -128,6 +115,18 @@ struct DashboardStreamEncoderTests {
         var writer = JSONByteWriter(depth: 0, innermostIsEmpty: true)
         #expect(throws: EncodingError.self) { try writer.double(.nan) }
         #expect(throws: EncodingError.self) { try writer.double(-.infinity) }
+    }
+
+    /// A document of fewer than `entries` random entries and `alerts` random alerts.
+    static func randomDocument(_ random: inout RandomValues, entries: Int, alerts: Int) throws -> DashboardDocument {
+        let entries = try (0..<random.below(entries)).map { _ in try Self.randomEntry(&random) }
+        let alerts = (0..<random.below(alerts)).map { _ in Self.randomAlert(&random) }
+        return DashboardDocument(
+            generatedAt: "2023-11-14T06:00:00Z", asOf: "2023-11-14", reportingCurrency: "EUR",
+            summary: .init(
+                pledges: entries.count, byStatus: ["met": 1], byDonor: [], byCategory: [], unconverted: [],
+                firingAlerts: alerts.count, pendingAlerts: 0),
+            pledges: entries, alerts: alerts)
     }
 
     static func randomEntry(_ random: inout RandomValues) throws -> DashboardDocument.PledgeEntry {

@@ -15,6 +15,17 @@ struct ServerPartsTests {
         #expect(compressed.prefix(2) == Data([0x1F, 0x8B]), "a gzip member, not raw deflate")
         #expect(Gzip.decompress(compressed) == body)
         #expect(Gzip.decompress(Data("not gzip".utf8)) == nil)
+        // Output of several chunks (256 KiB each) both ways: 1 MB that does not compress, and 8 MB that
+        // compresses well; a stream cut short is refused.
+        var generator = SystemRandomNumberGenerator()
+        let noise = Data((0..<(1 << 20)).map { _ in UInt8.random(in: 0...255, using: &generator) })
+        let packed = try #require(Gzip.compress(noise))
+        #expect(packed.count > 1 << 20)
+        #expect(Gzip.decompress(packed) == noise)
+        #expect(Gzip.decompress(packed.prefix(packed.count / 2)) == nil)
+        let large = (0..<400).reduce(into: Data()) { whole, _ in whole.append(body) }
+        #expect(large.count > 8 << 20)
+        #expect(Gzip.decompress(try #require(Gzip.compress(large))) == large)
     }
 
     @Test("If-None-Match matches lists, weak forms and *, and nothing else")

@@ -16,41 +16,37 @@ public enum Gzip {
             return nil
         }
         defer { deflateEnd(&stream) }
-        var output = Data()
-        var chunk = [UInt8](repeating: 0, count: 1 << 18)
-        var status: Int32 = Z_OK
         stream.next_in = UnsafeMutablePointer(mutating: input.bindMemory(to: Bytef.self).baseAddress)
         stream.avail_in = uInt(input.count)
-        repeat {
-            chunk.withUnsafeMutableBufferPointer { buffer in
-                stream.next_out = buffer.baseAddress
-                stream.avail_out = uInt(buffer.count)
-                status = deflate(&stream, Z_FINISH)
-                output.append(buffer.baseAddress!, count: buffer.count - Int(stream.avail_out))
-            }
-        } while status == Z_OK
-        return status == Z_STREAM_END ? output : nil
+        return drain(&stream) { deflate(&$0, Z_FINISH) }
     }
 
     public static func decompress(_ input: Data) -> Data? {
         var stream = z_stream()
+        // windowBits 15 + 32: gzip or zlib, detected from the header.
         guard inflateInit2_(&stream, 15 + 32, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else { return nil }
         defer { inflateEnd(&stream) }
-        var output = Data()
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        var status: Int32 = Z_OK
-        input.withUnsafeBytes { source in
+        return input.withUnsafeBytes { source in
             stream.next_in = UnsafeMutablePointer(mutating: source.bindMemory(to: Bytef.self).baseAddress)
             stream.avail_in = uInt(source.count)
-            repeat {
-                chunk.withUnsafeMutableBufferPointer { buffer in
-                    stream.next_out = buffer.baseAddress
-                    stream.avail_out = uInt(buffer.count)
-                    status = inflate(&stream, Z_NO_FLUSH)
-                    output.append(buffer.baseAddress!, count: buffer.count - Int(stream.avail_out))
-                }
-            } while status == Z_OK
+            return drain(&stream) { inflate(&$0, Z_NO_FLUSH) }
         }
+    }
+
+    /// Runs `step` (deflate or inflate over the whole input) with fresh output space, a chunk at a time,
+    /// while it makes progress; its output, or nil unless it reached the stream's end.
+    private static func drain(_ stream: inout z_stream, _ step: (inout z_stream) -> Int32) -> Data? {
+        var output = Data()
+        var chunk = [UInt8](repeating: 0, count: 1 << 18)
+        var status: Int32 = Z_OK
+        repeat {
+            chunk.withUnsafeMutableBufferPointer { buffer in
+                stream.next_out = buffer.baseAddress
+                stream.avail_out = uInt(buffer.count)
+                status = step(&stream)
+                output.append(buffer.baseAddress!, count: buffer.count - Int(stream.avail_out))
+            }
+        } while status == Z_OK
         return status == Z_STREAM_END ? output : nil
     }
 }
