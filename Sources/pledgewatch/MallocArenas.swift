@@ -16,7 +16,8 @@
 ///   against a target of 5,000).
 /// - `export` measured no difference (85–94 MB either way) and keeps the default.
 enum MallocArenas {
-    /// Call before the command starts its threads.
+    /// Call as the command starts, before it starts threads of its own: the limit applies to arenas made
+    /// afterwards (glibc makes them as threads contend).
     static func limit() {
         #if canImport(Glibc)
             _ = mallopt(M_ARENA_MAX, 2)

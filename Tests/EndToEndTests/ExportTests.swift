@@ -1,8 +1,9 @@
 import Foundation
-import PledgeCore
-import PledgeService
 import Testing
 import TestSupport
+
+@testable import PledgeCore
+@testable import PledgeService
 
 /// `export`: the dashboard document, validated against Schema/dashboard.schema.json by a real validator.
 @Suite("export")
@@ -174,7 +175,21 @@ struct ExportTests {
             #expect(whole.alerts.map { $0.labels["pledge"] ?? "" } == whole.pledges.map(\.id), "alerts follow the pledges' order")
             #expect(whole.pledges.allSatisfy { $0.openAlerts.count == 1 })
             #expect(whole.pledges.allSatisfy { $0.assessmentSource == "evaluation" }, "nothing changed since the evaluation")
-            #expect(streamed == (try DashboardDocument.encoder.encode(whole)) + [0x0A])
+            let encoded = try DashboardDocument.encoder.encode(whole) + [0x0A]
+            #expect(streamed == encoded)
+
+            // The daemon's cache from the same document (3 MB: many pieces): the encoder's bytes and ETags,
+            // the pledge list sent as its frame around the dashboard's own bytes.
+            let snapshot = try DashboardCache.Snapshot(version: "test", document: whole)
+            #expect(Data(try #require(snapshot.responses.plain.body).readableBytesView) == encoded)
+            #expect(snapshot.responses.etag == "\"" + ETag.hash(encoded) + "\"")
+            let list = try DashboardDocument.encoder.encode(DashboardRendering.PledgeList(items: whole.pledges)) + [0x0A]
+            #expect(snapshot.pledgeList.parts.count == 3)
+            #expect(snapshot.pledgeList.data == list)
+            #expect(snapshot.pledgeList.etag == "\"l" + ETag.hash(list) + "\"")
+            let alerts = try DashboardDocument.encoder.encode(DashboardRendering.AlertList(alerts: whole.alerts)) + [0x0A]
+            #expect(snapshot.alertLists["open"]?.data == alerts)
+            #expect(snapshot.alertLists["open"]?.etag == "\"a" + ETag.hash(alerts) + "\"")
         }
     }
 

@@ -24,11 +24,12 @@ struct JSONByteWriter {
 
     /// The same, writing into `buffer`'s memory (emptied first): a caller that writes piece after piece keeps
     /// one buffer instead of asking for new pages each time.
-    init(depth: Int, innermostIsEmpty: Bool, reusing buffer: [UInt8], capacity: Int) {
+    init(depth: Int, innermostIsEmpty: Bool, reusing buffer: consuming [UInt8], capacity: Int) {
         pretty = true
         self.depth = depth
         empty = [innermostIsEmpty]
-        bytes = buffer
+        // Moved, not copied: a second reference would make the `removeAll` below allocate anew.
+        bytes = consume buffer
         bytes.removeAll(keepingCapacity: true)
         bytes.reserveCapacity(capacity)
     }

@@ -13,7 +13,7 @@ public final class DashboardCache: Sendable {
         /// The answers to `GET /v1/dashboard`.
         let responses: DashboardResponses
         /// `GET /v1/pledges`: its frame around the dashboard body's own pledge-list contents (shared, not
-        /// copied: at the medium scale that is 134 MB less per snapshot).
+        /// copied: at the benchmark's medium scale, 127 MB less per snapshot).
         let pledgeList: CachedBody
         public let pledgeEntries: [String: DashboardDocument.PledgeEntry]
         /// `GET /v1/alerts?state=…`, by state.
@@ -22,9 +22,13 @@ public final class DashboardCache: Sendable {
         public init(version: String, document: DashboardDocument) throws {
             self.version = version
             self.document = document
-            // Rendered straight into the buffer the responses are sent from.
+            // Rendered straight into the buffer the responses are sent from. A ByteBuffer holds at most
+            // 4 GiB (32-bit indices); a larger document is refused, not a crash.
             var body = ByteBuffer()
-            let pledges = try DashboardRendering.dashboard(document) { body.writeBytes($0) }
+            let pledges = try DashboardRendering.dashboard(document) { piece in
+                guard body.writerIndex + piece.count <= Int(UInt32.max) else { throw DocumentTooLarge() }
+                body.writeBytes(piece)
+            }
             responses = DashboardResponses(body: body)
             let frame = try DashboardRendering.pledgeListFrame()
             pledgeList = CachedBody(
@@ -85,8 +89,15 @@ struct CachedBody: Sendable {
         etag = "\"" + etagPrefix + hash.hex + "\""
     }
 
-    /// The whole body's bytes (tests, and anything that needs them in one piece).
+    /// The whole body's bytes, in one piece (tests).
     var data: Data { parts.reduce(into: Data()) { $0.append(contentsOf: $1.readableBytesView) } }
+}
+
+/// A dashboard too large for the daemon's in-memory cache.
+struct DocumentTooLarge: Error, CustomStringConvertible {
+    var description: String {
+        "the dashboard document exceeds 4 GiB, more than serve can hold in memory: serve the file `pledgewatch export` writes instead"
+    }
 }
 
 /// Strong validators for responses: a 64-bit FNV-1a of the body, as hex.

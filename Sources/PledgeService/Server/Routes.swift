@@ -109,6 +109,8 @@ struct Routes: Sendable {
     static func cached(_ body: CachedBody, request: Request) -> Response {
         var headers = HTTPFields()
         headers[.eTag] = body.etag
+        // A 304's Content-Length (Hummingbird sets 0) is dropped by NIO's encoder for a status without a
+        // body (tested).
         if ETag.matches(request.headers[.ifNoneMatch], body.etag) { return Response(status: .notModified, headers: headers) }
         headers[.contentType] = "application/json"
         return Response(status: .ok, headers: headers, body: ResponseBody(contentsOf: body.parts))
