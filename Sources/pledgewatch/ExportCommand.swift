@@ -43,15 +43,9 @@ struct Export: ParsableCommand {
             if let out {
                 try AtomicFile.write(to: out) { sink in try service.write(asOf: date, filter: filter, to: sink) }
             } else {
-                var buffer = Data()
-                try service.write(asOf: date, filter: filter) { piece in
-                    buffer.append(contentsOf: piece)
-                    if buffer.count >= 1 << 16 {
-                        FileHandle.standardOutput.write(buffer)
-                        buffer.removeAll(keepingCapacity: true)
-                    }
-                }
-                FileHandle.standardOutput.write(buffer)
+                var output = Render.BufferedStandardOutput()
+                try service.write(asOf: date, filter: filter) { piece in output.append(piece) }
+                output.flush()
             }
         }
     }

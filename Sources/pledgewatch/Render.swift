@@ -10,17 +10,31 @@ enum Render {
     /// Writes result lines to stdout 64 KiB at a time: a write per line was a system call per line (a
     /// first evaluation of 10,000 pledges reports 20,000 changes), each waking whatever reads the pipe.
     static func lines(_ texts: some Sequence<String>) {
-        var buffer: [UInt8] = []
-        buffer.reserveCapacity(65_536 + 1_024)
+        var output = BufferedStandardOutput()
         for text in texts {
-            buffer.append(contentsOf: text.utf8)
-            buffer.append(0x0A)
-            if buffer.count >= 65_536 {
-                FileHandle.standardOutput.write(Data(buffer))
-                buffer.removeAll(keepingCapacity: true)
-            }
+            output.append(text.utf8)
+            output.append(CollectionOfOne(0x0A))
         }
-        if !buffer.isEmpty { FileHandle.standardOutput.write(Data(buffer)) }
+        output.flush()
+    }
+
+    /// Standard output, written 64 KiB at a time (result lines, an exported document).
+    struct BufferedStandardOutput {
+        private var buffer: [UInt8] = []
+
+        init() { buffer.reserveCapacity(65_536 + 1_024) }
+
+        mutating func append(_ bytes: some Sequence<UInt8>) {
+            buffer.append(contentsOf: bytes)
+            if buffer.count >= 65_536 { flush() }
+        }
+
+        /// Writes what is buffered.
+        mutating func flush() {
+            guard !buffer.isEmpty else { return }
+            FileHandle.standardOutput.write(Data(buffer))
+            buffer.removeAll(keepingCapacity: true)
+        }
     }
 
     /// Pretty, sorted, stable JSON on stdout.
