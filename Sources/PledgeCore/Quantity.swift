@@ -41,7 +41,7 @@ public enum Quantity {
                 field: field, value: text,
                 expected: scale == 0 ? "a whole number for this unit" : "at most \(scale) decimal places for this unit")
         }
-        guard let value = Decimal(string: cleaned, locale: Locale(identifier: "en_US_POSIX")) else {
+        guard let value = Decimal(plainText: cleaned) else {
             throw .invalid(field: field, value: text, expected: "a decimal number")
         }
         return value

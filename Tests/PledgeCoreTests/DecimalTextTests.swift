@@ -30,3 +30,45 @@ struct DecimalTextTests {
         #expect(Decimal.nan.plainText == Decimal.nan.description)
     }
 }
+
+@Suite("Decimal from plain text")
+struct DecimalFromPlainTextTests {
+    @Test("the value, exponent and text Foundation's parser gives, for every plain decimal up to 38 digits")
+    func matchesFoundation() async {
+        let text = zip(Gen.bool, Gen.int(in: 0...3), digits.string(of: 1...24), digits.string(of: 0...14)).map {
+            negative, zeros, whole, fraction in
+            (negative ? "-" : "") + String(repeating: "0", count: zeros) + whole + (fraction.isEmpty ? "" : "." + fraction)
+        }
+        await propertyCheck(count: 2_000, input: text) { text in
+            let expected = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX"))!
+            let value = Decimal(plainText: text)
+            #expect(value == expected, "\(text)")
+            #expect(value?.description == expected.description, "\(text)")
+            #expect(value?.isSignMinus == expected.isSignMinus, "\(text)")
+        }
+    }
+
+    @Test("38 significant digits are exact; leading zeros do not count; 39 are refused")
+    func digitLimit() {
+        let longest = String(repeating: "7", count: 38)
+        var expected = Decimal(0)
+        for _ in 0..<38 { expected = expected * 10 + 7 }
+        #expect(Decimal(plainText: longest) == expected)
+        #expect(Decimal(plainText: "0000" + longest) == expected)
+        #expect(Decimal(plainText: "0." + longest) == Decimal(sign: .plus, exponent: -38, significand: expected))
+        #expect(Decimal(plainText: longest + "7") == nil)
+    }
+
+    @Test("anything but an optional minus, digits and one point between digits is refused", arguments: [
+        "", "-", ".", "5.", ".5", "-.5", "1.2.3", "+5", "1e5", "1,000", "1_000", " 1", "1 ", "--1", "NaN", "١٢٣", "0x10",
+    ])
+    func refuses(text: String) {
+        #expect(Decimal(plainText: text) == nil)
+    }
+
+    @Test("minus zero is zero")
+    func minusZero() {
+        #expect(Decimal(plainText: "-0.00") == 0)
+        #expect(Decimal(plainText: "-0.00")?.isSignMinus == false)
+    }
+}

@@ -69,7 +69,7 @@ public struct DashboardBuilder: Sendable {
         let terms = pledge.terms(on: asOf)
         if pledge.unit.isCurrency, pledge.status != .withdrawn {
             if let rate = pledge.unit.code == reportingCurrency ? 1 : rates[pledge.unit.code] {
-                let delivered = (Decimal(string: assessment.delivered, locale: Locale(identifier: "en_US_POSIX")) ?? 0) * rate
+                let delivered = (Decimal(plainText: assessment.delivered) ?? 0) * rate
                 let pledged = terms.target * rate
                 totals.donors[pledge.donor, default: (0, 0, 0)].count += 1
                 totals.donors[pledge.donor]!.pledged += pledged
