@@ -17,7 +17,7 @@ public enum Quantity {
 
     /// Parses a non-negative decimal with at most `scale` decimal places.
     public static func parse(_ text: String, field: String, scale: Int) throws(InputError) -> Decimal {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmedOfWhitespace
         // A comma that does not group thousands is most likely a decimal comma: `1250,50` must not become 125050.
         guard commasGroupThousands(trimmed) else {
             throw .invalid(field: field, value: text, expected: "a decimal number such as 300000 or 1250.50 (commas only between groups of three digits)")
