@@ -29,7 +29,7 @@ struct Check: ParsableCommand {
         } catch {
             outcome = (3, "PLEDGEWATCH UNKNOWN - \(Failure.describe(error).0)")
         }
-        Render.line(outcome.1)
+        try Render.line(outcome.1)
         if outcome.0 != 0 { throw ExitCode(outcome.0) }
     }
 

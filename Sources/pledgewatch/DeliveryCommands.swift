@@ -99,7 +99,7 @@ struct DeliveryCommand: ParsableCommand {
                 let entries = try admin.ledger.entries(pledgeID: try PledgeID.validate(id), asOf: try asOf.date())
                 if output.json { return try Render.json(entries.map(EntryView.init)) }
                 var running = Decimal(0)
-                Render.table(
+                try Render.table(
                     ["ENTRY", "DATE", "KIND", "QUANTITY", "TOTAL", "REF", "BY", "SOURCE / REASON"],
                     entries.map { entry in
                         running += entry.quantity
@@ -133,7 +133,7 @@ struct DeliveryCommand: ParsableCommand {
             try Failure.guarding {
                 let created = try Administration(connection: try connection.connect(), actor: try actor.resolve())
                     .void(entry: entry, reason: reason)
-                Render.line("voided #\(entry) with \(created.map { "#\($0)" }.joined(separator: ", "))")
+                try Render.line("voided #\(entry) with \(created.map { "#\($0)" }.joined(separator: ", "))")
             }
         }
     }
@@ -154,7 +154,7 @@ struct DeliveryCommand: ParsableCommand {
             try Failure.guarding {
                 let created = try Administration(connection: try connection.connect(), actor: try actor.resolve())
                     .correct(entry: entry, quantity: quantity, reason: reason)
-                Render.line("corrected #\(entry) with \(created.map { "#\($0)" }.joined(separator: ", "))")
+                try Render.line("corrected #\(entry) with \(created.map { "#\($0)" }.joined(separator: ", "))")
             }
         }
     }
@@ -174,7 +174,7 @@ struct RecordedView: Encodable {
 
     func print(json: Bool, verb: String) throws {
         if json { return try Render.json(self) }
-        Render.line(created ? "\(verb) entry #\(entry)" : "already recorded as entry #\(entry); nothing added")
+        try Render.line(created ? "\(verb) entry #\(entry)" : "already recorded as entry #\(entry); nothing added")
     }
 }
 

@@ -77,20 +77,20 @@ struct Evaluate: ParsableCommand {
                 let units = try Dictionary(uniqueKeysWithValues: PledgeRepository(db).list().map { ($0.publicID, $0.unit.scale) })
                 try Render.json(EvaluationView(report, scales: units))
             } else {
-                Render.lines(report.changes.lazy.map(Self.describe))
-                if verbose { Self.table(report.assessments) }
+                try Render.lines(report.changes.lazy.map(Self.describe))
+                if verbose { try Self.table(report.assessments) }
             }
             guard evaluator.webhookURL != nil else { return }
             // The evaluation ran: a notification not delivered now is queued and retried, so exit 0 either way.
             do {
                 let (_, failed) = try WebhookSender(connection: db).deliverDue()
                 if failed > 0 {
-                    FileHandle.standardError.write(Data("pledgewatch: \(failed) webhook notification(s) not delivered yet; they will be retried\n".utf8))
+                    try? StandardStream.error.write("pledgewatch: \(failed) webhook notification(s) not delivered yet; they will be retried\n")
                 }
             } catch {
                 // Worded as any other failure is (the server's message, not the error's generic text).
-                FileHandle.standardError.write(
-                    Data("pledgewatch: webhook delivery stopped (\(Failure.describe(error).0)); queued notifications will be retried\n".utf8))
+                try? StandardStream.error.write(
+                    "pledgewatch: webhook delivery stopped (\(Failure.describe(error).0)); queued notifications will be retried\n")
             }
         }
     }
@@ -105,8 +105,8 @@ struct Evaluate: ParsableCommand {
         }
     }
 
-    static func table(_ assessments: [Assessment]) {
-        Render.table(
+    static func table(_ assessments: [Assessment]) throws {
+        try Render.table(
             ["PLEDGE", "STATUS", "DELIVERED", "TARGET", "P50 AT DEADLINE", "P(ON TIME)", "PACE", "GRADE", "METHOD"],
             assessments.map { a in
                 [

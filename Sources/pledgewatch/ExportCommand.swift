@@ -44,8 +44,8 @@ struct Export: ParsableCommand {
                 try AtomicFile.write(to: out) { sink in try service.write(asOf: date, filter: filter, to: sink) }
             } else {
                 var output = Render.BufferedStandardOutput()
-                try service.write(asOf: date, filter: filter) { piece in output.append(piece) }
-                output.flush()
+                try service.write(asOf: date, filter: filter) { piece in try output.append(piece) }
+                try output.flush()
             }
         }
     }

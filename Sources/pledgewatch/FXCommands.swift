@@ -25,7 +25,7 @@ struct FXCommand: ParsableCommand {
             try Failure.guarding {
                 try Administration(connection: try connection.connect(), actor: "fx")
                     .setRate(base: base, quote: quote, on: on, rate: rate, source: source)
-                Render.line("1 \(base) = \(rate) \(quote) on \(on)")
+                try Render.line("1 \(base) = \(rate) \(quote) on \(on)")
             }
         }
     }
@@ -43,7 +43,7 @@ struct FXCommand: ParsableCommand {
         func run() throws {
             try Failure.guarding {
                 let count = try Administration(connection: try connection.connect(), actor: "fx").importECBRates(from: file, source: source)
-                Render.line("stored \(count) rates")
+                try Render.line("stored \(count) rates")
             }
         }
     }
@@ -68,7 +68,7 @@ struct FXCommand: ParsableCommand {
                 let rates = try Administration(connection: try connection.connect(), actor: "fx").fx.list(currency: currency, limit: limit)
                 let views = rates.map { View(base: $0.base, quote: $0.quote, date: $0.date.description, rate: $0.rate.description, source: $0.source) }
                 if output.json { return try Render.json(views) }
-                Render.table(["DATE", "BASE", "QUOTE", "RATE", "SOURCE"], views.map { [$0.date, $0.base, $0.quote, $0.rate, $0.source] }, rightAligned: [3])
+                try Render.table(["DATE", "BASE", "QUOTE", "RATE", "SOURCE"], views.map { [$0.date, $0.base, $0.quote, $0.rate, $0.source] }, rightAligned: [3])
             }
         }
     }

@@ -12,6 +12,7 @@ enum Failure {
     static let conflict: Int32 = 67
     static let unavailable: Int32 = 69
     static let cannotCreate: Int32 = 73
+    static let ioError: Int32 = 74
     static let busy: Int32 = 75
     static let schema: Int32 = 78
 
@@ -22,7 +23,7 @@ enum Failure {
             throw error
         } catch {
             let (message, code) = describe(error)
-            FileHandle.standardError.write(Data("pledgewatch: \(message)\n".utf8))
+            try? StandardStream.error.write("pledgewatch: \(message)\n")
             throw ExitCode(code)
         }
     }
@@ -38,6 +39,9 @@ enum Failure {
         case let error as AtomicFileError:
             // sysexits: a missing directory is "not found"; any other refusal to create the file is EX_CANTCREAT.
             return (error.description, error.errno == ENOENT || error.errno == ENOTDIR ? notFound : cannotCreate)
+        case let error as StandardStream.WriteError:
+            // sysexits' EX_IOERR: the work is done (and committed), its report could not be written.
+            return (error.description, ioError)
         case let error as EvaluationBusy:
             return (error.description, busy)
         case let error as MigrationError:

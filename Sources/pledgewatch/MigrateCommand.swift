@@ -34,7 +34,7 @@ struct Migrate: ParsableCommand {
                 if output.json {
                     try Render.json(entries.map { StatusView(name: $0.name, state: $0.state.rawValue, appliedAt: $0.appliedAt) })
                 } else {
-                    Render.table(["FILE", "STATE", "APPLIED AT"], entries.map { [$0.name, $0.state.rawValue, $0.appliedAt ?? ""] })
+                    try Render.table(["FILE", "STATE", "APPLIED AT"], entries.map { [$0.name, $0.state.rawValue, $0.appliedAt ?? ""] })
                 }
                 return
             }
@@ -42,7 +42,7 @@ struct Migrate: ParsableCommand {
             if output.json {
                 try Render.json(["applied": applied])
             } else {
-                for name in applied { Render.line("applied \(name)") }
+                for name in applied { try Render.line("applied \(name)") }
             }
         }
     }

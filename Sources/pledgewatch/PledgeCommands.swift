@@ -46,7 +46,7 @@ struct PledgeCommand: ParsableCommand {
                     target: target, announced: announced, countsFrom: countsFrom, deadline: deadline, status: status,
                     source: source, notes: notes)
                 try Administration(connection: try connection.connect(), actor: try actor.resolve()).addPledge(pledge)
-                Render.line("added \(pledge.publicID)")
+                try Render.line("added \(pledge.publicID)")
             }
         }
     }
@@ -69,7 +69,7 @@ struct PledgeCommand: ParsableCommand {
                     PledgeView(pledge, delivered: try admin.ledger.delivered(pledgeID: pledge.publicID, asOf: date), asOf: date)
                 }
                 if output.json { return try Render.json(views) }
-                Render.table(
+                try Render.table(
                     ["ID", "DONOR", "STATUS", "UNIT", "TARGET", "DEADLINE", "DELIVERED", "%"],
                     views.map {
                         [$0.id, $0.donor, $0.status, $0.unit, Render.grouped($0.current.targetValue), $0.current.deadline,
@@ -97,16 +97,16 @@ struct PledgeCommand: ParsableCommand {
                 let pledge = try admin.pledges.find(try PledgeID.validate(id), asOf: date)
                 let view = PledgeView(pledge, delivered: try admin.ledger.delivered(pledgeID: pledge.publicID, asOf: date), asOf: date)
                 if output.json { return try Render.json(view) }
-                Render.line("\(view.id): \(view.title)")
-                Render.line("  donor \(view.donor) → \(view.recipient); \(view.category); \(view.status)")
-                Render.line("  announced \(view.announced), counting from \(view.countsFrom)")
-                Render.line("  original terms: \(Render.grouped(view.original.targetValue)) \(view.unit) by \(view.original.deadline)")
-                Render.line("  current terms:  \(Render.grouped(view.current.targetValue)) \(view.unit) by \(view.current.deadline)")
-                Render.line("  delivered: \(Render.grouped(view.deliveredValue)) \(view.unit) (\(view.percent) %)")
-                if !view.source.isEmpty { Render.line("  source: \(view.source)") }
-                if !view.notes.isEmpty { Render.line("  notes: \(view.notes)") }
-                Render.line("")
-                Render.table(
+                try Render.line("\(view.id): \(view.title)")
+                try Render.line("  donor \(view.donor) → \(view.recipient); \(view.category); \(view.status)")
+                try Render.line("  announced \(view.announced), counting from \(view.countsFrom)")
+                try Render.line("  original terms: \(Render.grouped(view.original.targetValue)) \(view.unit) by \(view.original.deadline)")
+                try Render.line("  current terms:  \(Render.grouped(view.current.targetValue)) \(view.unit) by \(view.current.deadline)")
+                try Render.line("  delivered: \(Render.grouped(view.deliveredValue)) \(view.unit) (\(view.percent) %)")
+                if !view.source.isEmpty { try Render.line("  source: \(view.source)") }
+                if !view.notes.isEmpty { try Render.line("  notes: \(view.notes)") }
+                try Render.line("")
+                try Render.table(
                     ["REVISION", "TARGET", "DEADLINE", "EFFECTIVE", "BY", "REASON"],
                     view.revisions.map {
                         ["\($0.revision)", Render.grouped($0.targetValue), $0.deadline, $0.effectiveOn, $0.recordedBy, $0.reason]
@@ -138,7 +138,7 @@ struct PledgeCommand: ParsableCommand {
             try Failure.guarding {
                 let terms = try Administration(connection: try connection.connect(), actor: try actor.resolve())
                     .amend(id, target: target, deadline: deadline, effective: effective, reason: reason)
-                Render.line("\(id): revision \(terms.revision): \(Render.grouped(terms.target)) by \(terms.deadline), effective \(terms.effectiveOn)")
+                try Render.line("\(id): revision \(terms.revision): \(Render.grouped(terms.target)) by \(terms.deadline), effective \(terms.effectiveOn)")
             }
         }
     }
@@ -158,7 +158,7 @@ struct PledgeCommand: ParsableCommand {
             try Failure.guarding {
                 let outcome = try Administration(connection: try connection.connect(), actor: try actor.resolve())
                     .setStatus(id, to: .committed, reason: reason)
-                if case .changed(let from) = outcome { Render.line("\(id): \(from.rawValue) → committed") }
+                if case .changed(let from) = outcome { try Render.line("\(id): \(from.rawValue) → committed") }
             }
         }
     }
@@ -178,7 +178,7 @@ struct PledgeCommand: ParsableCommand {
             try Failure.guarding {
                 let outcome = try Administration(connection: try connection.connect(), actor: try actor.resolve())
                     .setStatus(id, to: .withdrawn, reason: reason)
-                if case .changed(let from) = outcome { Render.line("\(id): \(from.rawValue) → withdrawn") }
+                if case .changed(let from) = outcome { try Render.line("\(id): \(from.rawValue) → withdrawn") }
             }
         }
     }

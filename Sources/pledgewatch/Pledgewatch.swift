@@ -20,6 +20,7 @@ struct Pledgewatch: AsyncParsableCommand {
               67  conflict with what is stored (reused idempotency key, withdrawn pledge…)
               69  database unavailable
               73  export --out: the file cannot be created
+              74  standard output cannot be written (a full disk); the work itself is done
               75  busy: another run holds the lock (evaluate); try again later
               78  schema: run `pledgewatch migrate`, or a migration file was edited
 

@@ -1,21 +1,22 @@
 import Foundation
+import PledgeService
 
 /// Output for people (aligned tables) and for programs (JSON with sorted keys).
 enum Render {
-    /// Writes a result line to stdout.
-    static func line(_ text: String) {
-        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    /// Writes a result line to stdout; a failed write (a full disk) throws, and the command exits 74.
+    static func line(_ text: String) throws {
+        try StandardStream.output.write(text + "\n")
     }
 
     /// Writes result lines to stdout 64 KiB at a time: a write per line was a system call per line (a
     /// first evaluation of 10,000 pledges reports 20,000 changes), each waking whatever reads the pipe.
-    static func lines(_ texts: some Sequence<String>) {
+    static func lines(_ texts: some Sequence<String>) throws {
         var output = BufferedStandardOutput()
         for text in texts {
-            output.append(text.utf8)
-            output.append(CollectionOfOne(0x0A))
+            try output.append(text.utf8)
+            try output.append(CollectionOfOne(0x0A))
         }
-        output.flush()
+        try output.flush()
     }
 
     /// Standard output, written 64 KiB at a time (result lines, an exported document).
@@ -24,15 +25,15 @@ enum Render {
 
         init() { buffer.reserveCapacity(65_536 + 1_024) }
 
-        mutating func append(_ bytes: some Sequence<UInt8>) {
+        mutating func append(_ bytes: some Sequence<UInt8>) throws {
             buffer.append(contentsOf: bytes)
-            if buffer.count >= 65_536 { flush() }
+            if buffer.count >= 65_536 { try flush() }
         }
 
         /// Writes what is buffered.
-        mutating func flush() {
+        mutating func flush() throws {
             guard !buffer.isEmpty else { return }
-            FileHandle.standardOutput.write(Data(buffer))
+            try buffer.withUnsafeBytes { try StandardStream.output.write($0) }
             buffer.removeAll(keepingCapacity: true)
         }
     }
@@ -42,11 +43,11 @@ enum Render {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
-        line(String(decoding: try encoder.encode(value), as: UTF8.self))
+        try line(String(decoding: try encoder.encode(value), as: UTF8.self))
     }
 
     /// An aligned table; columns listed in `rightAligned` (by index) are right-aligned.
-    static func table(_ header: [String], _ rows: [[String]], rightAligned: Set<Int> = []) {
+    static func table(_ header: [String], _ rows: [[String]], rightAligned: Set<Int> = []) throws {
         let widths = header.indices.map { column in
             ([header[column]] + rows.map { $0[column] }).map(\.count).max() ?? 0
         }
@@ -56,8 +57,7 @@ enum Render {
                 return rightAligned.contains(index) ? padding + cell : cell + padding
             }.joined(separator: "  ").replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
         }
-        line(format(header))
-        for row in rows { line(format(row)) }
+        try lines(([header] + rows).lazy.map(format))
     }
 
     /// `1000000` → `1,000,000`; decimals kept exactly.

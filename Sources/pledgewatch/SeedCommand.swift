@@ -23,7 +23,7 @@ struct Seed: ParsableCommand {
         try Failure.guarding {
             let summary = try Administration(connection: try connection.connect(), actor: try actor.resolve()).seed()
             if summary.pledgesAdded + summary.reportsAdded > 0 {
-                Render.line("seeded \(summary.pledgesAdded) pledges and \(summary.reportsAdded) reported totals")
+                try Render.line("seeded \(summary.pledgesAdded) pledges and \(summary.reportsAdded) reported totals")
             }
         }
     }

@@ -81,8 +81,11 @@ struct Serve: AsyncParsableCommand {
         logger[metadataKey: "database"] = "\(configuration.database.target)"
         let host = configuration.host
         let server = Server(configuration: configuration, logger: logger)
-        try await server.run { port in
-            Render.line("pledgewatch serve: listening on http://\(host):\(port)")
+        try await server.run { [logger] port in
+            // Scripts wait for this line; serving goes on without it if stdout cannot take it.
+            do { try Render.line("pledgewatch serve: listening on http://\(host):\(port)") } catch {
+                logger.warning("\(error)")
+            }
         }
     }
 }

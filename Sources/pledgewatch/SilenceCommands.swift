@@ -34,7 +34,7 @@ struct SilenceCommand: ParsableCommand {
                 let date = try CalendarDate.parse(until, field: "until")
                 let why = try FreeText.validate(reason, field: "reason", required: true)
                 let silence = try SilenceRepository(try connection.connect()).add(pledgeID: id, rule: parsedRule, until: date, reason: why, by: try actor.resolve())
-                Render.line("silence #\(silence): \(id) \(parsedRule?.rawValue ?? "all rules") until \(date)")
+                try Render.line("silence #\(silence): \(id) \(parsedRule?.rawValue ?? "all rules") until \(date)")
             }
         }
     }
@@ -52,7 +52,7 @@ struct SilenceCommand: ParsableCommand {
             try Failure.guarding {
                 let silences = try SilenceRepository(try connection.connect()).list(includeExpired: all, today: .today())
                 if output.json { return try Render.json(silences) }
-                Render.table(
+                try Render.table(
                     ["ID", "PLEDGE", "RULE", "UNTIL", "BY", "EXPIRED", "REASON"],
                     silences.map { ["#\($0.id)", $0.pledgeID, $0.rule ?? "all", $0.until.description, $0.createdBy, $0.expired ? "yes" : "", $0.reason] },
                     rightAligned: [0])
@@ -69,7 +69,7 @@ struct SilenceCommand: ParsableCommand {
         func run() throws {
             try Failure.guarding {
                 try SilenceRepository(try connection.connect()).expire(id: id)
-                Render.line("silence #\(id) expired")
+                try Render.line("silence #\(id) expired")
             }
         }
     }
@@ -86,7 +86,7 @@ struct Notify: ParsableCommand {
     func run() throws {
         try Failure.guarding {
             let (delivered, failed) = try WebhookSender(connection: try connection.connect()).deliverDue()
-            if delivered + failed > 0 { Render.line("\(delivered) delivered, \(failed) to retry") }
+            if delivered + failed > 0 { try Render.line("\(delivered) delivered, \(failed) to retry") }
         }
     }
 }

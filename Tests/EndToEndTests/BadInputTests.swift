@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import TestSupport
 
@@ -132,6 +133,28 @@ struct BadInputTests {
             }
             #expect(result.stdout.isEmpty)
             #expect(try DatabaseSnapshot.take(db) == before)
+        }
+    }
+
+    @Test("a standard output that cannot be written (a full disk) is a message and exit 74, not a crash; the work is done")
+    func unwritableOutput() throws {
+        try ScratchDatabase.with { db in
+            try db.seedWithOneRate()
+            func full(_ arguments: [String]) throws -> CommandResult {
+                let devFull = try #require(FileHandle(forWritingAtPath: "/dev/full"))
+                defer { try? devFull.close() }
+                return try Pledgewatch.run(arguments, database: db.conninfo, stdout: devFull)
+            }
+            let record = BadInput.record("eu-1m-rounds", quantity: "5000", on: "2024-01-05") + ["--idempotency-key", "full-disk"]
+            for arguments in [["pledge", "list"], ["pledge", "list", "--json"], ["export"], ["evaluate", "--verbose"], record] {
+                let result = try full(arguments)
+                #expect(result.status == 74, "\(arguments): \(result)")
+                #expect(result.stderr == "pledgewatch: cannot write to standard output: No space left on device\n", "\(arguments): \(result)")
+            }
+            // The delivery was recorded before its report failed: the same key again adds nothing.
+            let retry = try decode(RecordedJSON.self, try db.succeed(record + ["--json"]))
+            #expect(!retry.created)
+            #expect(try db.entries("eu-1m-rounds").filter { $0.kind == "delivery" }.map(\.quantity) == ["5000"])
         }
     }
 

@@ -27,10 +27,11 @@ public enum Pledgewatch {
         return URL(fileURLWithPath: ".build/debug/pledgewatch")
     }
 
-    /// Runs `pledgewatch arguments…` against `database` and waits for it.
+    /// Runs `pledgewatch arguments…` against `database` and waits for it. Its standard output goes to
+    /// `stdout` when given (`/dev/full`, say; the result's `stdout` is then empty), else it is captured.
     public static func run(
         _ arguments: [String], database: String? = nil, stdin: String? = nil, environment extra: [String: String] = [:],
-        directory: URL? = nil
+        directory: URL? = nil, stdout: FileHandle? = nil
     ) throws -> CommandResult {
         let process = Process()
         process.executableURL = binary
@@ -43,7 +44,7 @@ public enum Pledgewatch {
         let out = Pipe()
         let err = Pipe()
         let input = Pipe()
-        process.standardOutput = out
+        process.standardOutput = stdout ?? out
         process.standardError = err
         process.standardInput = input
         try process.run()
@@ -51,7 +52,7 @@ public enum Pledgewatch {
         let outData = LockedData()
         let errData = LockedData()
         let group = DispatchGroup()
-        for (pipe, sink) in [(out, outData), (err, errData)] {
+        for (pipe, sink) in (stdout == nil ? [(out, outData)] : []) + [(err, errData)] {
             group.enter()
             DispatchQueue.global().async {
                 sink.set(pipe.fileHandleForReading.readDataToEndOfFile())

@@ -59,16 +59,8 @@ public enum AtomicFile {
         }
 
         private func writeOut(_ bytes: UnsafeRawBufferPointer) throws {
-            var written = 0
-            while written < bytes.count {
-                let count = Glibc.write(fd, bytes.baseAddress! + written, bytes.count - written)
-                if count < 0 {
-                    if errno == EINTR { continue }
-                    throw AtomicFileError(path: path, step: "write", errno: errno)
-                }
-                written += count
-            }
-            startWriteback(after: written)
+            if let failure = writeAll(fd, bytes) { throw AtomicFileError(path: path, step: "write", errno: failure) }
+            startWriteback(after: bytes.count)
         }
 
         /// Asks the kernel to start writing what has been written so far to the disk (without waiting for it),

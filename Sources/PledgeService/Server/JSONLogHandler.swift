@@ -26,7 +26,8 @@ public struct JSONLogHandler: LogHandler {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         guard var data = try? encoder.encode(object) else { return }
         data.append(0x0A)
-        Self.lock.withLock { FileHandle.standardError.write(data) }
+        // A log line that cannot be written (stderr on a full disk) is dropped: there is nowhere to say so.
+        Self.lock.withLock { data.withUnsafeBytes { try? StandardStream.error.write($0) } }
     }
 }
 
