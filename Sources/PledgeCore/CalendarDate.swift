@@ -78,20 +78,33 @@ public struct CalendarDate: Sendable, Hashable, Comparable, Codable, CustomStrin
     public var description: String {
         let (y, m, d) = components
         guard (0...9999).contains(y) else { return Self.padded(y, m, d) }
-        return String(unsafeUninitializedCapacity: 10) { buffer in
-            func digit(_ value: Int) -> UInt8 { UInt8(ascii: "0") + UInt8(value % 10) }
-            buffer[0] = digit(y / 1000)
-            buffer[1] = digit(y / 100)
-            buffer[2] = digit(y / 10)
-            buffer[3] = digit(y)
-            buffer[4] = UInt8(ascii: "-")
-            buffer[5] = digit(m / 10)
-            buffer[6] = digit(m)
-            buffer[7] = UInt8(ascii: "-")
-            buffer[8] = digit(d / 10)
-            buffer[9] = digit(d)
-            return 10
+        return String(unsafeUninitializedCapacity: 10) { Self.writeISO(y, m, d, into: $0) }
+    }
+
+    /// Appends `description`'s UTF-8 bytes to `bytes` without making the string (a dashboard writes one
+    /// date per timeline point).
+    public func appendISO(to bytes: inout [UInt8]) {
+        let (y, m, d) = components
+        guard (0...9999).contains(y) else { return bytes.append(contentsOf: Self.padded(y, m, d).utf8) }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 10) { buffer in
+            bytes.append(contentsOf: buffer[..<Self.writeISO(y, m, d, into: buffer)])
         }
+    }
+
+    /// Writes `YYYY-MM-DD` for a year 0–9999 into the first ten bytes of `buffer`; returns 10.
+    private static func writeISO(_ y: Int, _ m: Int, _ d: Int, into buffer: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        func digit(_ value: Int) -> UInt8 { UInt8(ascii: "0") + UInt8(value % 10) }
+        buffer[0] = digit(y / 1000)
+        buffer[1] = digit(y / 100)
+        buffer[2] = digit(y / 10)
+        buffer[3] = digit(y)
+        buffer[4] = UInt8(ascii: "-")
+        buffer[5] = digit(m / 10)
+        buffer[6] = digit(m)
+        buffer[7] = UInt8(ascii: "-")
+        buffer[8] = digit(d / 10)
+        buffer[9] = digit(d)
+        return 10
     }
 
     static func padded(_ y: Int, _ m: Int, _ d: Int) -> String {

@@ -102,13 +102,17 @@ struct CalendarDateTests {
         }
     }
 
-    /// Printed digit by digit for years 0–9999: the same text as the padded form, for any day at all.
-    @Test("a date prints as its padded components, inside and outside years 0–9999")
+    /// Printed digit by digit for years 0–9999: the same text as the padded form, for any day at all; and
+    /// appended as bytes, the same bytes.
+    @Test("a date prints (and appends) as its padded components, inside and outside years 0–9999")
     func descriptionIsPaddedComponents() async {
         await propertyCheck(count: 1_000, input: Gen.int(in: -1_000_000...3_500_000)) { day in
             let date = CalendarDate(daysSinceEpoch: day)
             let (year, month, dayOfMonth) = date.components
             #expect(date.description == CalendarDate.padded(year, month, dayOfMonth))
+            var bytes: [UInt8] = [UInt8(ascii: "x")]
+            date.appendISO(to: &bytes)
+            #expect(bytes == [UInt8(ascii: "x")] + Array(date.description.utf8), "\(day)")
         }
         #expect(CalendarDate(iso: "2023-03-20")!.description == "2023-03-20")
         #expect(CalendarDate(year: 987, month: 1, day: 9)!.description == "0987-01-09")

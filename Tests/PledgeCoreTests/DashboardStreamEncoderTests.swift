@@ -6,6 +6,13 @@ import TestSupport
 @testable import PledgeCore
 
 private let jsonString = Gen<Character?>.element(of: RandomValues.characters).map { $0 ?? "a" }.string(of: 0...12)
+/// Dates of every era the writer treats apart: years 0–9999 digit by digit, others padded.
+private let anyDate = Gen.int(in: -1_000_000...3_000_000).map(CalendarDate.init(daysSinceEpoch:))
+/// Quantities with up to 30 significant digits and exponents beyond ±18: the fast path and the fallback.
+private let anyDecimal = zip(Gen.bool, Gen<Character?>.element(of: Array("0123456789")).map { $0 ?? "0" }.string(of: 1...30), Gen.int(in: -22...22))
+    .map { negative, digits, exponent in
+        Decimal(sign: negative ? .minus : .plus, exponent: exponent, significand: Decimal(plainText: digits)!)
+    }
 
 @Suite("dashboard stream encoder")
 struct DashboardStreamEncoderTests {
@@ -25,12 +32,12 @@ struct DashboardStreamEncoderTests {
         }
     }
 
-    /// A document whose entries have timelines of every size, odd strings in the points, and titles that
+    /// A document whose entries have timelines of every size, odd dates and quantities in the points, and titles that
     /// spell out the timeline key, streamed in batches of every size: always the whole document's bytes.
     @Test("entries streamed in batches of any size give the bytes of the whole document")
     func entries() async throws {
         let titles = ["Plain", "A title with \"timeline\" : [ in it", "New\nline      \"timeline\" : [\n\n      ]", "/ é 🇺🇦"]
-        let points = zip(jsonString, jsonString, Gen.bool).map { DashboardDocument.TimelinePoint(date: $0, cumulative: $1, assumed: $2) }
+        let points = zip(anyDate, anyDecimal, Gen.bool).map { DashboardDocument.TimelinePoint(date: $0, cumulative: $1, assumed: $2) }
         let timelines = points.array(of: 0...4).array(of: 1...6)
         await propertyCheck(count: 200, input: timelines, Gen.int(in: 1...4)) { timelines, batchSize in
             let entries = try timelines.enumerated().map { index, timeline in
@@ -135,7 +142,10 @@ struct DashboardStreamEncoderTests {
         }
         let decoded = try JSONDecoder().decode(AssessmentSummary.self, from: JSONSerialization.data(withJSONObject: random.assessmentJSON()))
         let timeline = (0..<random.below(4)).map { _ in
-            DashboardDocument.TimelinePoint(date: random.string(), cumulative: random.string(), assumed: random.chance())
+            DashboardDocument.TimelinePoint(
+                date: CalendarDate(daysSinceEpoch: random.below(4_000_000) - 1_000_000),
+                cumulative: Decimal(sign: random.chance() ? .minus : .plus, exponent: random.below(41) - 20, significand: Decimal(random.next())),
+                assumed: random.chance())
         }
         let termsDecoder = JSONDecoder()
         return DashboardDocument.PledgeEntry(

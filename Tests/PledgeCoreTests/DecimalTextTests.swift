@@ -21,6 +21,19 @@ struct DecimalTextTests {
         }
     }
 
+    @Test("appendPlainText appends plainText's bytes, for values of every size and exponent")
+    func appendsPlainText() async {
+        let value = zip(Gen.bool, digits.string(of: 1...30), Gen.int(in: -22...22)).map { negative, digits, exponent in
+            Decimal(sign: negative ? .minus : .plus, exponent: exponent, significand: Decimal(plainText: digits)!)
+        }
+        await propertyCheck(count: 1_000, input: value) { value in
+            var bytes: [UInt8] = [UInt8(ascii: "x")]
+            value.appendPlainText(to: &bytes)
+            #expect(bytes == [UInt8(ascii: "x")] + Array(value.plainText.utf8), "\(value)")
+            #expect(value.plainText == value.description, "\(value)")
+        }
+    }
+
     @Test("edges: zero at a scale, huge values, one unit in the last place")
     func edges() {
         for text in ["0", "0.00", "-0.50", "1e18", "9223372036854775807", "9223372036854775808", "0.000001", "123456789012345678901234567890", "1000000.10"] {
@@ -28,6 +41,11 @@ struct DecimalTextTests {
             #expect(value.plainText == value.description, "\(text)")
         }
         #expect(Decimal.nan.plainText == Decimal.nan.description)
+        // Built with trailing zeros in the significand: printed without them, as `description` prints it.
+        for (significand, exponent) in [(1500, -2), (1500, -6), (10, -1), (1500, 2), (0, -3), (120, -18), (7, 18)] {
+            let value = Decimal(sign: .plus, exponent: exponent, significand: Decimal(significand))
+            #expect(value.plainText == value.description, "\(significand)e\(exponent)")
+        }
     }
 }
 

@@ -88,7 +88,7 @@ public struct DashboardBuilder: Sendable {
             countsFrom: pledge.countsFrom.description, source: pledge.source,
             originalTerms: Self.terms(pledge.originalTerms), currentTerms: Self.terms(terms),
             assessment: assessment, assessmentSource: assessmentSource.rawValue,
-            timeline: (timeline?.points ?? []).map { .init(date: $0.date.description, cumulative: $0.cumulative.plainText, assumed: $0.assumed) },
+            timeline: (timeline?.points ?? []).map { .init(date: $0.date, cumulative: $0.cumulative, assumed: $0.assumed) },
             openAlerts: openAlerts)
     }
 

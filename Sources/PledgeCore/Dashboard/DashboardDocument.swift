@@ -62,10 +62,39 @@ public struct DashboardDocument: Sendable, Codable, Equatable {
         public let effectiveOn: String
     }
 
+    /// A point of the burn-up: `{"assumed": …, "cumulative": "300000", "date": "2023-11-14"}`. Held as the
+    /// values they are (a dashboard has a million of them at the benchmark's medium scale) and written as
+    /// strings: the cumulative total as its plain decimal text, the date as `YYYY-MM-DD`.
     public struct TimelinePoint: Sendable, Codable, Equatable {
-        public let date: String
-        public let cumulative: String
+        public let date: CalendarDate
+        public let cumulative: Decimal
         public let assumed: Bool
+
+        public init(date: CalendarDate, cumulative: Decimal, assumed: Bool) {
+            self.date = date
+            self.cumulative = cumulative
+            self.assumed = assumed
+        }
+
+        enum CodingKeys: String, CodingKey { case date, cumulative, assumed }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(assumed, forKey: .assumed)
+            try container.encode(cumulative.plainText, forKey: .cumulative)
+            try container.encode(date.description, forKey: .date)
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            assumed = try container.decode(Bool.self, forKey: .assumed)
+            date = try container.decode(CalendarDate.self, forKey: .date)
+            let text = try container.decode(String.self, forKey: .cumulative)
+            guard let value = Decimal(plainText: text) else {
+                throw DecodingError.dataCorruptedError(forKey: .cumulative, in: container, debugDescription: "expected a plain decimal, got \(text)")
+            }
+            cumulative = value
+        }
     }
 
     /// Where an entry's assessment comes from.

@@ -93,8 +93,8 @@ extension JSONByteWriter {
         let point = uniformObjects(fields: ["assumed", "cumulative", "date"])
         for value in timeline {
             field(0, of: point); bool(value.assumed)
-            field(1, of: point); try string(value.cumulative)
-            field(2, of: point); try string(value.date)
+            field(1, of: point); string(value.cumulative)
+            field(2, of: point); string(value.date)
             close(point)
         }
         closeList()

@@ -162,6 +162,21 @@ struct JSONByteWriter {
 
     mutating func string(_ value: String) throws { try Self.appendString(value, to: &bytes) }
 
+    /// A date as a JSON string, `"2023-11-14"` (nothing in it to escape), written without making the string.
+    mutating func string(_ value: CalendarDate) {
+        bytes.append(UInt8(ascii: "\""))
+        value.appendISO(to: &bytes)
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// A quantity as a JSON string of its plain text, `"300000.5"` (nothing in it to escape), written
+    /// without making the string.
+    mutating func string(_ value: Decimal) {
+        bytes.append(UInt8(ascii: "\""))
+        value.appendPlainText(to: &bytes)
+        bytes.append(UInt8(ascii: "\""))
+    }
+
     mutating func string(_ value: String?) throws {
         if let value { try string(value) } else { null() }
     }
