@@ -2,9 +2,9 @@ import Foundation
 
 extension Decimal {
     /// Exactly `description` (the shortest plain decimal text: no exponent, no trailing fractional zeros,
-    /// `-` for negatives), written from the integer significand when it fits in 64 bits and the exponent
-    /// lies within ±18 — several times faster than `description`, which a dashboard would call once per
-    /// timeline point. Anything else (NaN, 20 or more significant digits) is `description` itself.
+    /// `-` for negatives), written from the integer significand when it converts to a `UInt64` exactly and
+    /// the exponent lies within ±18 — several times faster than `description`, which a dashboard would call
+    /// once per timeline point. Anything else (NaN, a longer significand) is `description` itself.
     public var plainText: String {
         guard let parts = smallParts else { return description }
         return String(unsafeUninitializedCapacity: Self.plainCapacity) { Self.writePlain(parts, into: $0) }
@@ -18,8 +18,9 @@ extension Decimal {
         }
     }
 
-    /// The sign, the significand's magnitude and the exponent, when the significand fits in 64 bits and the
-    /// exponent lies within ±18.
+    /// The sign, the significand's magnitude and the exponent, when the significand converts to a `UInt64`
+    /// exactly and the exponent lies within ±18. `NSDecimalNumber` reads the significand through a `Double`
+    /// on Linux: every one up to 2^53 converts, and larger ones only when a `Double` holds them exactly.
     private var smallParts: (negative: Bool, magnitude: UInt64, exponent: Int)? {
         guard isFinite, exponent > -19, exponent < 19 else { return nil }
         let magnitude = self.significand.magnitude
@@ -28,7 +29,8 @@ extension Decimal {
         return (isSignMinus, integer, exponent)
     }
 
-    /// A sign, 20 digits, a point and 18 zeros at most.
+    /// Room for the longest text: a sign, 20 digits and 18 zeros (39 bytes), or a sign, "0.", 17 zeros and
+    /// one digit.
     private static let plainCapacity = 48
 
     /// Writes the plain text of `parts` into `buffer`; returns how many bytes.
@@ -84,9 +86,10 @@ extension Decimal {
 
 extension Decimal {
     /// The decimal `text` spells — an optional `-`, digits, and optionally a point followed by digits — built
-    /// exactly from its digits; nil for anything else, or for more than the 38 significant digits a `Decimal`
-    /// holds. `Decimal(string:locale:)` reads the same text but first asks the locale for its decimal
-    /// separator, which loads ICU's number formats: 1.5 ms of every `delivery record` before this.
+    /// exactly from its digits; nil for anything else, for more than the 38 significant digits a `Decimal`
+    /// holds (trailing zeros are not significant: they go into the exponent), or for an exponent beyond
+    /// its −128…127. `Decimal(string:locale:)` reads the same text but first asks the locale for its decimal
+    /// separator, which loads ICU's number formats: 1.3 ms of every `delivery record` before this.
     public init?(plainText text: some StringProtocol) {
         var bytes = text.utf8[...]
         let negative = bytes.first == UInt8(ascii: "-")
@@ -95,6 +98,8 @@ extension Decimal {
         var chunk: UInt64 = 0
         var chunkDigits = 0
         var significantDigits = 0
+        /// Zeros after the first significant digit that no other digit has followed yet.
+        var pendingZeros = 0
         var sawDigit = false
         var point = false
         var fractionDigits = 0
@@ -103,17 +108,26 @@ extension Decimal {
             chunk = 0
             chunkDigits = 0
         }
+        func append(_ digit: UInt8) -> Bool {
+            significantDigits += 1
+            guard significantDigits <= 38 else { return false }
+            chunk = chunk * 10 + UInt64(digit)
+            chunkDigits += 1
+            if chunkDigits == 18 { flush() }
+            return true
+        }
         for byte in bytes {
             switch byte {
             case UInt8(ascii: "0")...UInt8(ascii: "9"):
                 sawDigit = true
                 if point { fractionDigits += 1 }
-                guard significantDigits > 0 || byte != UInt8(ascii: "0") else { continue }
-                significantDigits += 1
-                guard significantDigits <= 38 else { return nil }
-                chunk = chunk * 10 + UInt64(byte - UInt8(ascii: "0"))
-                chunkDigits += 1
-                if chunkDigits == 18 { flush() }
+                if byte == UInt8(ascii: "0") {
+                    if significantDigits > 0 { pendingZeros += 1 }
+                    continue
+                }
+                for _ in 0..<pendingZeros { guard append(0) else { return nil } }
+                pendingZeros = 0
+                guard append(byte - UInt8(ascii: "0")) else { return nil }
             case UInt8(ascii: "."):
                 guard !point, sawDigit else { return nil }
                 point = true
@@ -124,6 +138,12 @@ extension Decimal {
         }
         guard sawDigit else { return nil }
         flush()
-        self.init(sign: negative && !significand.isZero ? .minus : .plus, exponent: -fractionDigits, significand: significand)
+        if significand.isZero {
+            self = 0
+            return
+        }
+        let exponent = pendingZeros - fractionDigits
+        guard (-128...127).contains(exponent) else { return nil }
+        self.init(sign: negative ? .minus : .plus, exponent: exponent, significand: significand)
     }
 }

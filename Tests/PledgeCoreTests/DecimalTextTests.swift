@@ -41,6 +41,10 @@ struct DecimalTextTests {
             #expect(value.plainText == value.description, "\(text)")
         }
         #expect(Decimal.nan.plainText == Decimal.nan.description)
+        // Significands past 2^53 that a Double holds exactly take the digit-by-digit path, with 19 digits.
+        for value in [Decimal(UInt64(1) << 60), Decimal(UInt64(1) << 63), Decimal(sign: .minus, exponent: -18, significand: Decimal(UInt64(1) << 62))] {
+            #expect(value.plainText == value.description, "\(value)")
+        }
         // Built with trailing zeros in the significand: printed without them, as `description` prints it.
         for (significand, exponent) in [(1500, -2), (1500, -6), (10, -1), (1500, 2), (0, -3), (120, -18), (7, 18)] {
             let value = Decimal(sign: .plus, exponent: exponent, significand: Decimal(significand))
@@ -82,6 +86,22 @@ struct DecimalFromPlainTextTests {
     ])
     func refuses(text: String) {
         #expect(Decimal(plainText: text) == nil)
+    }
+
+    @Test("trailing zeros go into the exponent; an exponent a Decimal cannot hold is refused; zero at any scale is zero")
+    func exponents() {
+        let oneE38 = Decimal(sign: .plus, exponent: 38, significand: 1)
+        #expect(Decimal(plainText: "1" + String(repeating: "0", count: 38)) == oneE38)
+        #expect(Decimal(plainText: "1" + String(repeating: "0", count: 38) + ".000") == oneE38)
+        #expect(Decimal(plainText: "100.50")?.description == "100.5")
+        #expect(Decimal(plainText: "0." + String(repeating: "0", count: 127) + "1") == Decimal(sign: .plus, exponent: -128, significand: 1))
+        #expect(Decimal(plainText: "0." + String(repeating: "0", count: 130) + "1") == nil)
+        #expect(Decimal(plainText: "1" + String(repeating: "0", count: 128)) == nil)
+        #expect(Decimal(plainText: "0." + String(repeating: "0", count: 200)) == 0)
+        // `description` of any value plainText falls back to reads back as that value.
+        for value in [oneE38, Decimal(sign: .minus, exponent: 40, significand: 12345), Decimal(sign: .plus, exponent: -30, significand: 7)] {
+            #expect(Decimal(plainText: value.description) == value, "\(value)")
+        }
     }
 
     @Test("minus zero is zero")
