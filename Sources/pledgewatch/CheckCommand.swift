@@ -29,7 +29,13 @@ struct Check: ParsableCommand {
         } catch {
             outcome = (3, "PLEDGEWATCH UNKNOWN - \(Failure.describe(error).0)")
         }
-        try Render.line(outcome.1)
+        do {
+            try Render.line(outcome.1)
+        } catch {
+            // A plugin line nobody can read is UNKNOWN, whatever the pledges' state: said on stderr.
+            try? StandardStream.error.write("pledgewatch: \(error)\n")
+            throw ExitCode(3)
+        }
         if outcome.0 != 0 { throw ExitCode(outcome.0) }
     }
 

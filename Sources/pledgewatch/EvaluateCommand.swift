@@ -72,26 +72,34 @@ struct Evaluate: ParsableCommand {
             evaluator.keepAssessments = verbose || output.json
             let report = try evaluator.run(asOf: try evaluation.date())
             // The news first: it is committed, and neither a slow receiver nor a failed delivery may keep it
-            // from cron's mail.
-            if output.json {
-                let units = try Dictionary(uniqueKeysWithValues: PledgeRepository(db).list().map { ($0.publicID, $0.unit.scale) })
-                try Render.json(EvaluationView(report, scales: units))
-            } else {
-                try Render.lines(report.changes.lazy.map(Self.describe))
-                if verbose { try Self.table(report.assessments) }
-            }
-            guard evaluator.webhookURL != nil else { return }
-            // The evaluation ran: a notification not delivered now is queued and retried, so exit 0 either way.
+            // from cron's mail. Output that cannot be written (a full disk) is reported once the
+            // notifications have been sent: they do not depend on it.
+            var unwritten: StandardStream.WriteError?
             do {
-                let (_, failed) = try WebhookSender(connection: db).deliverDue()
-                if failed > 0 {
-                    try? StandardStream.error.write("pledgewatch: \(failed) webhook notification(s) not delivered yet; they will be retried\n")
+                if output.json {
+                    let units = try Dictionary(uniqueKeysWithValues: PledgeRepository(db).list().map { ($0.publicID, $0.unit.scale) })
+                    try Render.json(EvaluationView(report, scales: units))
+                } else {
+                    try Render.lines(report.changes.lazy.map(Self.describe))
+                    if verbose { try Self.table(report.assessments) }
                 }
-            } catch {
-                // Worded as any other failure is (the server's message, not the error's generic text).
-                try? StandardStream.error.write(
-                    "pledgewatch: webhook delivery stopped (\(Failure.describe(error).0)); queued notifications will be retried\n")
+            } catch let error as StandardStream.WriteError {
+                unwritten = error
             }
+            if evaluator.webhookURL != nil {
+                // The evaluation ran: a notification not delivered now is queued and retried, so exit 0 either way.
+                do {
+                    let (_, failed) = try WebhookSender(connection: db).deliverDue()
+                    if failed > 0 {
+                        try? StandardStream.error.write("pledgewatch: \(failed) webhook notification(s) not delivered yet; they will be retried\n")
+                    }
+                } catch {
+                    // Worded as any other failure is (the server's message, not the error's generic text).
+                    try? StandardStream.error.write(
+                        "pledgewatch: webhook delivery stopped (\(Failure.describe(error).0)); queued notifications will be retried\n")
+                }
+            }
+            if let unwritten { throw unwritten }
         }
     }
 

@@ -82,7 +82,8 @@ struct Serve: AsyncParsableCommand {
         let host = configuration.host
         let server = Server(configuration: configuration, logger: logger)
         try await server.run { [logger] port in
-            // Scripts wait for this line; serving goes on without it if stdout cannot take it.
+            // Scripts wait for this line; serving goes on without it if stdout cannot take it (a full disk; a
+            // closed pipe ends the process with SIGPIPE, as for any command).
             do { try Render.line("pledgewatch serve: listening on http://\(host):\(port)") } catch {
                 logger.warning("\(error)")
             }

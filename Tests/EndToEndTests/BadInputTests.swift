@@ -151,6 +151,10 @@ struct BadInputTests {
                 #expect(result.status == 74, "\(arguments): \(result)")
                 #expect(result.stderr == "pledgewatch: cannot write to standard output: No space left on device\n", "\(arguments): \(result)")
             }
+            // A monitoring check whose line cannot be written is UNKNOWN (Nagios' 3), said on stderr.
+            let check = try full(["check", "--as-of", "2023-11-14"])
+            #expect(check.status == 3, "\(check)")
+            #expect(check.stderr == "pledgewatch: cannot write to standard output: No space left on device\n", "\(check)")
             // The delivery was recorded before its report failed: the same key again adds nothing.
             let retry = try decode(RecordedJSON.self, try db.succeed(record + ["--json"]))
             #expect(!retry.created)

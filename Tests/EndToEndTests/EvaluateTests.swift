@@ -56,6 +56,21 @@ struct EvaluateTests {
         }
     }
 
+    @Test("an evaluation whose news cannot be written (a full disk) still sends its notification, then exits 74")
+    func unwritableNews() throws {
+        try withAlerting { db, receiver, env, run in
+            _ = try run(["evaluate", "--as-of", "2023-11-14"])
+            let devFull = try #require(FileHandle(forWritingAtPath: "/dev/full"))
+            defer { try? devFull.close() }
+            let firing = try Pledgewatch.run(["evaluate", "--as-of", "2023-11-14"], database: db.conninfo, environment: env, stdout: devFull)
+            #expect(firing.status == 74, "\(firing)")
+            #expect(firing.stderr == "pledgewatch: cannot write to standard output: No space left on device\n", "\(firing)")
+            #expect(Self.likelyMiss(receiver).map(\.status) == ["firing"])
+            // The transition was committed before the news failed: the next run has nothing to say.
+            #expect(try run(["evaluate", "--as-of", "2023-11-14"]).stdout.isEmpty)
+        }
+    }
+
     @Test("a receiver down for an hour loses nothing and receives no duplicate key once it is back")
     func receiverDown() throws {
         try withAlerting(receiverDown: true) { db, receiver, env, _ in
