@@ -13,29 +13,23 @@ enum Render {
     static func lines(_ texts: some Sequence<String>) throws {
         var output = BufferedStandardOutput()
         for text in texts {
-            try output.append(text.utf8)
-            try output.append(CollectionOfOne(0x0A))
+            try output.append(contentsOf: text.utf8)
+            try output.append(contentsOf: CollectionOfOne(0x0A))
         }
         try output.flush()
     }
 
-    /// Standard output, written 64 KiB at a time (result lines, an exported document).
+    /// Standard output, written 64 KiB at a time (result lines, an exported document's pieces).
     struct BufferedStandardOutput {
-        private var buffer: [UInt8] = []
+        private var pending = WriteBuffer()
+        private static func out(_ bytes: UnsafeRawBufferPointer) throws { try StandardStream.output.write(bytes) }
 
-        init() { buffer.reserveCapacity(65_536 + 1_024) }
+        mutating func append(_ bytes: UnsafeRawBufferPointer) throws { try pending.write(bytes, to: Self.out) }
 
-        mutating func append(_ bytes: some Sequence<UInt8>) throws {
-            buffer.append(contentsOf: bytes)
-            if buffer.count >= 65_536 { try flush() }
-        }
+        mutating func append(contentsOf bytes: some Sequence<UInt8>) throws { try pending.write(contentsOf: bytes, to: Self.out) }
 
         /// Writes what is buffered.
-        mutating func flush() throws {
-            guard !buffer.isEmpty else { return }
-            try buffer.withUnsafeBytes { try StandardStream.output.write($0) }
-            buffer.removeAll(keepingCapacity: true)
-        }
+        mutating func flush() throws { try pending.flush(to: Self.out) }
     }
 
     /// Pretty, sorted, stable JSON on stdout.

@@ -41,22 +41,12 @@ public enum AtomicFile {
             guard fd >= 0 else { throw AtomicFileError(path: path, step: "create \(temporary)", errno: errno) }
         }
 
-        private var buffer: [UInt8] = []
+        private var pending = WriteBuffer()
         /// Bytes written since writeback was last started.
         private var unflushed = 0
 
-        /// Buffered: the file sees writes of at least 64 KiB. A piece that large on its own is written as it
-        /// is, without a copy into the buffer.
-        func write(_ bytes: UnsafeRawBufferPointer) throws {
-            if buffer.isEmpty, bytes.count >= 1 << 16 { return try writeOut(bytes) }
-            buffer.append(contentsOf: bytes)
-            if buffer.count >= 1 << 16 { try flush() }
-        }
-
-        private func flush() throws {
-            try buffer.withUnsafeBytes { try writeOut($0) }
-            buffer.removeAll(keepingCapacity: true)
-        }
+        /// Buffered: the file sees writes of at least 64 KiB.
+        func write(_ bytes: UnsafeRawBufferPointer) throws { try pending.write(bytes, to: writeOut) }
 
         private func writeOut(_ bytes: UnsafeRawBufferPointer) throws {
             if let failure = writeAll(fd, bytes) { throw AtomicFileError(path: path, step: "write", errno: failure) }
@@ -74,7 +64,7 @@ public enum AtomicFile {
         }
 
         func commit() throws {
-            try flush()
+            try pending.flush(to: writeOut)
             guard fsync(fd) == 0 else { throw AtomicFileError(path: path, step: "fsync", errno: errno) }
             close(fd)
             fd = -1
