@@ -97,7 +97,12 @@ public struct PostgresBindings: Sendable {
     public var count: Int { values.count }
 
     public mutating func append<Value: PostgresEncodable>(_ value: Value) {
-        values.append(value.postgresText)
-        typeOIDs.append(Value.postgresTypeOID)
+        append(text: value.postgresText, typeOID: Value.postgresTypeOID)
+    }
+
+    /// A value already in its text form (`nil`: NULL).
+    mutating func append(text: String?, typeOID: UInt32) {
+        values.append(text)
+        typeOIDs.append(typeOID)
     }
 }

@@ -101,4 +101,21 @@ struct BindingRoundTripTests {
         #expect(query.bindings.values == [hostile, "5"])
         #expect(!query.description.contains("DROP"))
     }
+
+    @Test("a fragment's values are bound too, numbered where it lands, and the server reads them there")
+    func fragmentsBind() throws {
+        let hostile = "x'; DROP TABLE t; --"
+        let missing: Int? = nil
+        let fragment: PostgresFragment = "SELECT \(hostile) AS a, \(missing) AS b, \(7) AS c"
+        let query: PostgresQuery = "SELECT \(1) AS first, f.* FROM (\(fragment)) f WHERE \(2) > 1 AND f.c = \(7)"
+        #expect(query.sql == "SELECT $1 AS first, f.* FROM (SELECT $2 AS a, $3 AS b, $4 AS c) f WHERE $5 > 1 AND f.c = $6")
+        #expect(query.bindings.values == ["1", hostile, nil, "7", "2", "7"])
+        #expect(query.bindings.typeOIDs[2] == Int.postgresTypeOID)
+        #expect(!query.description.contains("DROP"))
+        try ScratchDatabase.with(migrated: false) { database in
+            let row = try #require(try database.connect().query(query).first)
+            let (first, a, b, c) = try row.decode((Int, String, Int?, Int).self)
+            #expect(first == 1 && a == hostile && b == nil && c == 7)
+        }
+    }
 }
