@@ -55,7 +55,7 @@ enum Failure {
             if error.sqlState?.errorClass == "23" || error.sqlState?.errorClass == "22" {
                 return ("refused by the database: \(error.message)" + (error.detail.map { " — \($0)" } ?? ""), badInput)
             }
-            return ("database error \(error.sqlState?.rawValue ?? ""): \(error.message)", 1)
+            return ("database error" + (error.sqlState.map { " \($0.rawValue)" } ?? "") + ": \(error.message)", 1)
         default:
             return ("\(error)", 1)
         }
