@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Postgres
 import TestSupport
 
 @testable import PledgeCore
@@ -145,27 +146,33 @@ struct ExportTests {
         }
     }
 
+    /// 1,203 pledges (p-00001 …), nothing delivered, evaluated a year and a half in: every pledge is stalled,
+    /// each with an open alert.
+    static func manyStalledPledges(_ db: ScratchDatabase) throws -> Connection {
+        #expect(try Pledgewatch.run(["migrate"], database: db.conninfo).status == 0)
+        let connection = try db.connect()
+        try connection.execute("INSERT INTO party (name) VALUES ('Donor')")
+        try connection.execute(
+            """
+            INSERT INTO pledge (public_id, donor_id, recipient, title, category, unit, unit_scale, announced_on, counts_from,
+                                status, created_by)
+            SELECT 'p-' || lpad(i::text, 5, '0'), (SELECT id FROM party), 'Ukraine', 'Pledge ' || i, 'military', 'rounds', 0,
+                   date '2023-01-01', date '2023-01-01', 'committed', 'test'
+            FROM generate_series(1, 1203) i
+            """)
+        try connection.execute(
+            """
+            INSERT INTO pledge_terms (pledge_id, revision, target, deadline, effective_on, recorded_by)
+            SELECT id, 1, 1000, date '2024-12-31', date '2023-01-01', 'test' FROM pledge
+            """)
+        _ = try Evaluator(connection: connection).run(asOf: CalendarDate(iso: "2024-06-30")!)
+        return connection
+    }
+
     @Test("1,203 pledges with an open alert each: the alert cursor's and the entries' batches join into the whole document's bytes")
     func manyBatches() throws {
         try ScratchDatabase.with { db in
-            #expect(try Pledgewatch.run(["migrate"], database: db.conninfo).status == 0)
-            let connection = try db.connect()
-            try connection.execute("INSERT INTO party (name) VALUES ('Donor')")
-            try connection.execute(
-                """
-                INSERT INTO pledge (public_id, donor_id, recipient, title, category, unit, unit_scale, announced_on, counts_from,
-                                    status, created_by)
-                SELECT 'p-' || lpad(i::text, 5, '0'), (SELECT id FROM party), 'Ukraine', 'Pledge ' || i, 'military', 'rounds', 0,
-                       date '2023-01-01', date '2023-01-01', 'committed', 'test'
-                FROM generate_series(1, 1203) i
-                """)
-            try connection.execute(
-                """
-                INSERT INTO pledge_terms (pledge_id, revision, target, deadline, effective_on, recorded_by)
-                SELECT id, 1, 1000, date '2024-12-31', date '2023-01-01', 'test' FROM pledge
-                """)
-            // Nothing delivered a year and a half in: every pledge is stalled, each with an open alert.
-            _ = try Evaluator(connection: connection).run(asOf: CalendarDate(iso: "2024-06-30")!)
+            let connection = try Self.manyStalledPledges(db)
             let service = DashboardService(connection: connection)
             var streamed = Data()
             try service.write { streamed.append(contentsOf: $0) }
@@ -190,6 +197,30 @@ struct ExportTests {
             let alerts = try DashboardDocument.encoder.encode(DashboardRendering.AlertList(alerts: whole.alerts)) + [0x0A]
             #expect(snapshot.alertLists["open"]?.data == alerts)
             #expect(snapshot.alertLists["open"]?.etag == "\"a" + ETag.hash(alerts) + "\"")
+        }
+    }
+
+    @Test("a stored assessment that cannot be read, in a later batch: the export fails, naming it, and no file or temporary is left")
+    func unreadableStoredAssessment() throws {
+        try ScratchDatabase.with { db in
+            let connection = try Self.manyStalledPledges(db)
+            try connection.execute(
+                """
+                UPDATE assessment SET summary = '{"broken": true}'
+                WHERE pledge_id = (SELECT id FROM pledge WHERE public_id = 'p-00777')
+                """)
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("export-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let path = directory.appendingPathComponent("dashboard.json").path
+            let result = try Pledgewatch.run(["export", "--out", path], database: db.conninfo)
+            #expect(result.status == 1, "\(result)")
+            #expect(result.stdout.isEmpty)
+            #expect(result.stderr.hasPrefix("pledgewatch: database error: the stored assessment of p-00777 cannot be read"), "\(result.stderr)")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty, "neither the file nor a temporary")
+            // The daemon's path (the whole document in memory) fails the same way, and the connection is left usable.
+            #expect(throws: (any Error).self) { try DashboardService(connection: connection).document() }
+            #expect(try connection.query("SELECT count(*) FROM pledge").scalar(Int.self) == 1203)
         }
     }
 

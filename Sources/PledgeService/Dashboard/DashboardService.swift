@@ -127,66 +127,74 @@ public struct DashboardService {
             // Whether a stored assessment can be checked against the pledge as it is now (not for runs stored
             // before migration 0007, which recorded no fingerprints and no policy to assess afresh with).
             let checksInputs = run?.policy != nil
-            // Each batch is read here while the previous one is turned into entries and written.
+            // Three stages, each on a thread of its own, a batch apart: this thread reads each batch (by one
+            // statement, sent before the last batch was handed over, so the server works meanwhile); the
+            // batch before it is parsed on every core and checked against the run; the one before that is
+            // turned into entries and written.
             var totals = DashboardBuilder.Totals()
             let batches = stride(from: 0, to: pledges.count, by: Evaluator.batchSize).map {
                 Array(pledges[$0..<min($0 + Evaluator.batchSize, pledges.count)])
             }
-            try Self.oneBehind(writing: { (read: ReadBatch) in
-                try entries(
-                    read.pledges.map { pledge in
-                        builder.entry(
-                            pledge: pledge, assessment: read.summaries[pledge.publicID]!,
-                            assessmentSource: read.fresh.contains(pledge.publicID) ? .live : .evaluation,
-                            timeline: read.timelines[pledge.publicID], openAlerts: read.fingerprints[pledge.publicID] ?? [],
-                            asOf: asOf, totals: &totals)
-                    })
-            }) { write in
-                // A batch's timelines (the longest read) are asked for before the last batch is parsed, so
-                // the server reads them meanwhile.
-                var nextTimelines = try batches.first.map { try TimelineRepository(tx).start(for: $0, asOf: asOf) }
-                for (index, batch) in batches.enumerated() {
-                    let ids = batch.map(\.publicID)
-                    let fetched = try nextTimelines?.batch()
-                    let fingerprints = try AlertRepository(tx).openFingerprints(pledgeIDs: ids)
-                    let stored = try run.map { try assessmentRepository.summaries(runID: $0.runID, pledgeIDs: ids) } ?? [:]
-                    nextTimelines = index + 1 < batches.count ? try TimelineRepository(tx).start(for: batches[index + 1], asOf: asOf) : nil
-                    let timelines = try fetched?.timelines(for: batch) ?? [:]
-                    var summaries: [String: AssessmentSummary] = [:]
+            try Self.twoBehind(
+                preparing: { (read: ReadBatch) in
+                    // Each pledge's timeline, and its stored assessment while the pledge is as the run saw it.
+                    let parsed = try Evaluator.inParallel(read.pledges.count) { index -> (Timeline, AssessmentSummary?, [String]) in
+                        let pledge = read.pledges[index]
+                        let timeline = try read.reads.timeline(for: pledge)
+                        let openAlerts = try read.reads.openAlerts(for: pledge)
+                        guard let stored = try read.reads.stored(for: pledge),
+                            !checksInputs || stored.inputs == AssessmentInputs.fingerprint(pledge: pledge, timeline: timeline, asOf: asOf)
+                        else { return (timeline, nil, openAlerts) }
+                        return (timeline, stored.summary, openAlerts)
+                    }
                     var fresh: [(Pledge, Timeline)] = []
-                    for pledge in batch {
-                        let timeline = timelines[pledge.publicID] ?? Timeline(countsFrom: pledge.countsFrom, asOf: asOf, changes: [])
-                        // The stored assessment only while the pledge is as the run saw it.
-                        if let stored = stored[pledge.publicID],
-                            !checksInputs
-                                || stored.inputs == AssessmentInputs.fingerprint(pledge: pledge, timeline: timeline, asOf: asOf)
-                        {
-                            summaries[pledge.publicID] = stored.summary
-                        } else {
-                            fresh.append((pledge, timeline))
-                        }
-                    }
+                    for (pledge, (timeline, stored, _)) in zip(read.pledges, parsed) where stored == nil { fresh.append((pledge, timeline)) }
+                    var assessed: [String: AssessmentSummary] = [:]
                     for (pledge, _, assessment) in try Evaluator.assessConcurrently(fresh, assessor: assessor, asOf: asOf) {
-                        summaries[pledge.publicID] = AssessmentSummary(assessment, scale: pledge.unit.scale)
+                        assessed[pledge.publicID] = AssessmentSummary(assessment, scale: pledge.unit.scale)
                     }
-                    try write(
-                        ReadBatch(
-                            pledges: batch, summaries: summaries, fresh: Set(fresh.map(\.0.publicID)), timelines: timelines,
-                            fingerprints: fingerprints))
+                    return zip(read.pledges, parsed).map { pledge, parsed in
+                        PreparedPledge(
+                            pledge: pledge, timeline: parsed.0, summary: parsed.1 ?? assessed[pledge.publicID]!,
+                            assessedAfresh: parsed.1 == nil, openAlerts: parsed.2)
+                    }
+                },
+                writing: { (prepared: [PreparedPledge]) in
+                    try entries(
+                        prepared.map { prepared in
+                            builder.entry(
+                                pledge: prepared.pledge, assessment: prepared.summary,
+                                assessmentSource: prepared.assessedAfresh ? .live : .evaluation, timeline: prepared.timeline,
+                                openAlerts: prepared.openAlerts, asOf: asOf, totals: &totals)
+                        })
+                }
+            ) { write in
+                let repository = DashboardBatchRepository(tx)
+                var next = try batches.first.map { try repository.start(for: $0, asOf: asOf, runID: run?.runID) }
+                for (index, batch) in batches.enumerated() {
+                    let reads = try next!.batch()
+                    next = index + 1 < batches.count ? try repository.start(for: batches[index + 1], asOf: asOf, runID: run?.runID) : nil
+                    try write(ReadBatch(pledges: batch, reads: reads))
                 }
             }
             return builder.summary(totals, firingAlerts: firing, pendingAlerts: pending)
         }
     }
 
-    /// What one batch of pledges needs to become entries.
+    /// One batch of pledges and what the server sent for them, still to be parsed.
     private struct ReadBatch: Sendable {
         let pledges: [Pledge]
-        let summaries: [String: AssessmentSummary]
-        /// The pledges assessed for this document rather than shown as the run stored them.
-        let fresh: Set<String>
-        let timelines: [String: Timeline]
-        let fingerprints: [String: [String]]
+        let reads: DashboardBatch
+    }
+
+    /// A pledge with what its entry shows: its timeline, the assessment (the run's, or made afresh because
+    /// the pledge changed since), its open alerts.
+    private struct PreparedPledge: Sendable {
+        let pledge: Pledge
+        let timeline: Timeline
+        let summary: AssessmentSummary
+        let assessedAfresh: Bool
+        let openAlerts: [String]
     }
 
     /// Runs `read`, which hands its batches to `write` as it reads them; each is passed to `sink` in the
@@ -204,6 +212,31 @@ public struct DashboardService {
                 writing = BackgroundTask { try sink(batch) }
             }
             try writing?.value()
+        }
+    }
+
+    /// As `oneBehind`, with a stage before `sink`: each batch is first passed through `prepare` on a thread
+    /// of its own, one batch at a time and in order, then to `sink` in the same way. Reading a batch,
+    /// preparing the one before and writing the one before that share the time. Nothing still runs once
+    /// this returns, error or not.
+    private static func twoBehind<Batch, Prepared>(
+        preparing prepare: @escaping (Batch) throws -> Prepared, writing sink: (Prepared) throws -> Void,
+        read: (_ write: (Batch) throws -> Void) throws -> Void
+    ) throws {
+        try oneBehind(writing: sink) { write in
+            try withoutActuallyEscaping(write) { write in
+                var preparing: BackgroundTask<Prepared>?
+                defer { _ = try? preparing?.value() }
+                try read { batch in
+                    let previous = try preparing?.value()
+                    preparing = BackgroundTask { try prepare(batch) }
+                    if let previous { try write(previous) }
+                }
+                if let last = try preparing?.value() {
+                    preparing = nil
+                    try write(last)
+                }
+            }
         }
     }
 }

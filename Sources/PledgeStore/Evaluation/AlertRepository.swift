@@ -73,32 +73,6 @@ public struct AlertRepository {
         try connection.execute("CLOSE open_alerts")
     }
 
-    /// The fingerprints of the open alerts of some pledges, by pledge, each pledge's ordered by rule.
-    public func openFingerprints(pledgeIDs: [String]) throws -> [String: [String]] {
-        var found: [String: [(rule: String, fingerprint: String)]] = [:]
-        // Driven by the list: one probe of the pledge key and one of alert_pledge per pledge asked for. As a
-        // join filtered by `public_id = ANY (…)` the planner scanned the pledge table for every batch
-        // (100,000 rows × 500 comparisons at the large scale), and the alert table too before it had
-        // statistics. OFFSET 0 keeps the subquery from being flattened into a join.
-        for row in try connection.query(
-            """
-            SELECT p.public_id, a.rule, a.fingerprint
-            FROM unnest(string_to_array(\(pledgeIDs.joined(separator: ",")), ',')) AS wanted (public_id)
-            JOIN pledge p ON p.public_id = wanted.public_id
-            CROSS JOIN LATERAL (
-                SELECT rule, fingerprint FROM alert WHERE pledge_id = p.id AND state IN ('pending', 'firing') OFFSET 0
-            ) a
-            """)
-        {
-            let (pledge, rule, fingerprint) = try row.decode((String, String, String).self)
-            found[pledge, default: []].append((rule, fingerprint))
-        }
-        // Each pledge's by rule, in byte order (as COLLATE "C").
-        return found.mapValues { alerts in
-            alerts.sorted { $0.rule.utf8.lexicographicallyPrecedes($1.rule.utf8) }.map(\.fingerprint)
-        }
-    }
-
     /// Decodes the columns both alert queries select, in their order.
     private static func alert(row: PostgresRow) throws -> StoredAlert {
         let (fingerprint, pledgeID, rule, state, active, inactive, labels, annotations, startsAt, endsAt, notified) = try row.decode(
