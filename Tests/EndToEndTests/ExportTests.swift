@@ -224,6 +224,34 @@ struct ExportTests {
         }
     }
 
+    @Test("alerts in the document: a silence marks only the rule it covers; --pledge and --donor keep only the shown pledges' alerts")
+    func alertsSilencedAndFiltered() throws {
+        try ScratchDatabase.with { db in
+            func run(_ arguments: [String]) throws -> CommandResult {
+                let result = try Pledgewatch.run(arguments, database: db.conninfo)
+                #expect(result.status == 0, "\(arguments): \(result)")
+                return result
+            }
+            _ = try run(["seed"])
+            for _ in 0..<2 { _ = try run(["evaluate", "--as-of", "2023-11-14"]) }
+            // Another rule of one pledge, and the very rule of the other.
+            _ = try run(["silence", "add", "--pledge", "eu-1m-rounds", "--rule", "stalled", "--until", "2099-12-31", "--reason", "other rule"])
+            _ = try run(["silence", "add", "--pledge", "eu-rdc-5000-troops", "--rule", "stalled", "--until", "2099-12-31", "--reason", "briefed"])
+            func alerts(_ arguments: [String]) throws -> [String: Bool] {
+                let document = try JSONSerialization.jsonObject(with: Data(try run(["export"] + arguments).stdout.utf8)) as? [String: Any]
+                let alerts = document?["alerts"] as? [[String: Any]] ?? []
+                return Dictionary(uniqueKeysWithValues: alerts.map { alert in
+                    let labels = alert["labels"] as? [String: String] ?? [:]
+                    return ("\(labels["pledge"] ?? "")/\(labels["rule"] ?? "")", alert["silenced"] as? Bool ?? false)
+                })
+            }
+            #expect(try alerts([]) == ["eu-1m-rounds/likely_miss": false, "eu-rdc-5000-troops/stalled": true])
+            #expect(try alerts(["--pledge", "eu-1m-rounds"]) == ["eu-1m-rounds/likely_miss": false])
+            #expect(try alerts(["--pledge", "eu-rdc-5000-troops", "--pledge", "de-8bn-2024"]) == ["eu-rdc-5000-troops/stalled": true])
+            #expect(try alerts(["--donor", "Germany"]) == [:])
+        }
+    }
+
     /// The pledge entries of an export, by id.
     static func entries(_ result: CommandResult) throws -> [String: [String: Any]] {
         let document = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]

@@ -103,88 +103,82 @@ public struct DashboardService {
 
             let shown = Set(pledges.map(\.publicID))
             let silenced = try SilenceRepository(tx).activeCoverage(on: asOf)
-            var (firing, pending) = (0, 0)
-            // As with the entries below: the next batch of alerts is read while the last is written.
-            try Self.oneBehind(writing: { inputs in try alerts(DashboardBuilder.alertEntries(inputs)) }) { write in
-                try AlertRepository(tx).forEachOpen(shown: { shown.contains($0) }) { batch in
-                    let inputs = batch.map { alert in
-                        let rules = silenced[alert.pledgeID] ?? []
-                        return DashboardBuilder.AlertInput(
-                            pledgeID: alert.pledgeID, rule: alert.rule.rawValue, state: alert.machine.state.rawValue,
-                            labels: alert.labels, annotations: alert.annotations, startsAt: alert.startsAt,
-                            fingerprint: alert.fingerprint, silenced: rules.contains(nil) || rules.contains(alert.rule.rawValue))
-                    }
-                    firing += inputs.filter { $0.state == "firing" }.count
-                    pending += inputs.filter { $0.state == "pending" }.count
-                    try write(inputs)
-                }
-            }
-            try beginPledges()
-
             let builder = DashboardBuilder(
                 reportingCurrency: reportingCurrency, rates: try FXRates(tx).conversionRates(to: reportingCurrency, on: asOf))
             let assessor = Assessor(policy: run?.policy ?? policy)
             // Whether a stored assessment can be checked against the pledge as it is now (not for runs stored
             // before migration 0007, which recorded no fingerprints and no policy to assess afresh with).
             let checksInputs = run?.policy != nil
-            // Three stages, each on a thread of its own, a batch apart: this thread reads each batch (by one
-            // statement, sent before the last batch was handed over, so the server works meanwhile); the
-            // batch before it is parsed on every core and checked against the run; the one before that is
-            // turned into entries and written.
+            var (firing, pending) = (0, 0)
             var totals = DashboardBuilder.Totals()
+            var pledgesBegun = false
             let batches = stride(from: 0, to: pledges.count, by: Evaluator.batchSize).map {
                 Array(pledges[$0..<min($0 + Evaluator.batchSize, pledges.count)])
             }
+            // Three stages, each on a thread of its own, a batch apart: this thread reads each batch of open
+            // alerts, then of pledges (by one statement, sent before the last batch was handed over, so the
+            // server works meanwhile); the batch before it is decoded (pledges: parsed on every core and
+            // checked against the run); the one before that becomes entries and is written.
             try Self.twoBehind(
-                preparing: { (read: ReadBatch) in
-                    // Each pledge's timeline, and its stored assessment while the pledge is as the run saw it.
-                    let parsed = try Evaluator.inParallel(read.pledges.count) { index -> (Timeline, AssessmentSummary?, [String]) in
-                        let pledge = read.pledges[index]
-                        let timeline = try read.reads.timeline(for: pledge)
-                        let openAlerts = try read.reads.openAlerts(for: pledge)
-                        guard let stored = try read.reads.stored(for: pledge),
-                            !checksInputs || stored.inputs == AssessmentInputs.fingerprint(pledge: pledge, timeline: timeline, asOf: asOf)
-                        else { return (timeline, nil, openAlerts) }
-                        return (timeline, stored.summary, openAlerts)
-                    }
-                    var fresh: [(Pledge, Timeline)] = []
-                    for (pledge, (timeline, stored, _)) in zip(read.pledges, parsed) where stored == nil { fresh.append((pledge, timeline)) }
-                    var assessed: [String: AssessmentSummary] = [:]
-                    for (pledge, _, assessment) in try Evaluator.assessConcurrently(fresh, assessor: assessor, asOf: asOf) {
-                        assessed[pledge.publicID] = AssessmentSummary(assessment, scale: pledge.unit.scale)
-                    }
-                    return zip(read.pledges, parsed).map { pledge, parsed in
-                        PreparedPledge(
-                            pledge: pledge, timeline: parsed.0, summary: parsed.1 ?? assessed[pledge.publicID]!,
-                            assessedAfresh: parsed.1 == nil, openAlerts: parsed.2)
+                preparing: { (read: ReadBatch) -> PreparedBatch in
+                    switch read {
+                    case .alerts(let rows):
+                        return .alerts(try rows.alerts().filter { shown.contains($0.pledgeID) }.map { alert in
+                            let rules = silenced[alert.pledgeID] ?? []
+                            return DashboardBuilder.AlertInput(
+                                pledgeID: alert.pledgeID, rule: alert.rule.rawValue, state: alert.machine.state.rawValue,
+                                labels: alert.labels, annotations: alert.annotations, startsAt: alert.startsAt,
+                                fingerprint: alert.fingerprint, silenced: rules.contains(nil) || rules.contains(alert.rule.rawValue))
+                        })
+                    case .pledges(let pledges, let reads):
+                        return .pledges(try Self.prepare(pledges, reads, asOf: asOf, checksInputs: checksInputs, assessor: assessor))
                     }
                 },
-                writing: { (prepared: [PreparedPledge]) in
-                    try entries(
-                        prepared.map { prepared in
-                            builder.entry(
-                                pledge: prepared.pledge, assessment: prepared.summary,
-                                assessmentSource: prepared.assessedAfresh ? .live : .evaluation, timeline: prepared.timeline,
-                                openAlerts: prepared.openAlerts, asOf: asOf, totals: &totals)
-                        })
+                writing: { (prepared: PreparedBatch) in
+                    switch prepared {
+                    case .alerts(let inputs):
+                        firing += inputs.filter { $0.state == "firing" }.count
+                        pending += inputs.filter { $0.state == "pending" }.count
+                        if !inputs.isEmpty { try alerts(DashboardBuilder.alertEntries(inputs)) }
+                    case .pledges(let prepared):
+                        if !pledgesBegun {
+                            try beginPledges()
+                            pledgesBegun = true
+                        }
+                        try entries(
+                            prepared.map { prepared in
+                                builder.entry(
+                                    pledge: prepared.pledge, assessment: prepared.summary,
+                                    assessmentSource: prepared.assessedAfresh ? .live : .evaluation, timeline: prepared.timeline,
+                                    openAlerts: prepared.openAlerts, asOf: asOf, totals: &totals)
+                            })
+                    }
                 }
             ) { write in
+                try AlertRepository(tx).forEachOpen { rows in try write(.alerts(rows)) }
                 let repository = DashboardBatchRepository(tx)
                 var next = try batches.first.map { try repository.start(for: $0, asOf: asOf, runID: run?.runID) }
                 for (index, batch) in batches.enumerated() {
                     let reads = try next!.batch()
                     next = index + 1 < batches.count ? try repository.start(for: batches[index + 1], asOf: asOf, runID: run?.runID) : nil
-                    try write(ReadBatch(pledges: batch, reads: reads))
+                    try write(.pledges(batch, reads))
                 }
             }
+            if !pledgesBegun { try beginPledges() }
             return builder.summary(totals, firingAlerts: firing, pendingAlerts: pending)
         }
     }
 
-    /// One batch of pledges and what the server sent for them, still to be parsed.
-    private struct ReadBatch: Sendable {
-        let pledges: [Pledge]
-        let reads: DashboardBatch
+    /// A batch as the server sent it: open alerts, or pledges with what was read for them.
+    private enum ReadBatch: Sendable {
+        case alerts(AlertRepository.OpenAlertRows)
+        case pledges([Pledge], DashboardBatch)
+    }
+
+    /// A batch decoded and checked, ready to become entries.
+    private enum PreparedBatch: Sendable {
+        case alerts([DashboardBuilder.AlertInput])
+        case pledges([PreparedPledge])
     }
 
     /// A pledge with what its entry shows: its timeline, the assessment (the run's, or made afresh because
@@ -195,6 +189,32 @@ public struct DashboardService {
         let summary: AssessmentSummary
         let assessedAfresh: Bool
         let openAlerts: [String]
+    }
+
+    /// Parses a batch of pledges' reads on every core: each pledge's timeline, its open alerts, and the
+    /// assessment the run stored while the pledge is as the run saw it; the others are assessed afresh.
+    private static func prepare(
+        _ pledges: [Pledge], _ reads: DashboardBatch, asOf: CalendarDate, checksInputs: Bool, assessor: Assessor
+    ) throws -> [PreparedPledge] {
+        let parsed = try Evaluator.inParallel(pledges.count) { index -> (Timeline, AssessmentSummary?, [String]) in
+            let pledge = pledges[index]
+            let timeline = try reads.timeline(for: pledge)
+            let openAlerts = try reads.openAlerts(for: pledge)
+            guard let stored = try reads.stored(for: pledge),
+                !checksInputs || stored.inputs == AssessmentInputs.fingerprint(pledge: pledge, timeline: timeline, asOf: asOf)
+            else { return (timeline, nil, openAlerts) }
+            return (timeline, stored.summary, openAlerts)
+        }
+        let fresh = zip(pledges, parsed).filter { $0.1.1 == nil }.map { ($0.0, $0.1.0) }
+        var assessed: [String: AssessmentSummary] = [:]
+        for (pledge, _, assessment) in try Evaluator.assessConcurrently(fresh, assessor: assessor, asOf: asOf) {
+            assessed[pledge.publicID] = AssessmentSummary(assessment, scale: pledge.unit.scale)
+        }
+        return zip(pledges, parsed).map { pledge, parsed in
+            PreparedPledge(
+                pledge: pledge, timeline: parsed.0, summary: parsed.1 ?? assessed[pledge.publicID]!, assessedAfresh: parsed.1 == nil,
+                openAlerts: parsed.2)
+        }
     }
 
     /// Runs `read`, which hands its batches to `write` as it reads them; each is passed to `sink` in the

@@ -50,10 +50,11 @@ public struct AlertRepository {
         ).map(Self.alert(row:))
     }
 
-    /// The pending and firing alerts of the pledges `shown` accepts, ordered by pledge then rule, handed to
-    /// `body` a batch at a time through a cursor (inside the caller's transaction): memory stays that of one
-    /// batch however many alerts are open.
-    public func forEachOpen(shown: (String) -> Bool, _ body: ([StoredAlert]) throws -> Void) throws {
+    /// The pending and firing alerts, ordered by pledge then rule, handed to `body` a batch at a time through
+    /// a cursor (inside the caller's transaction), as the server sent them: memory stays that of one batch
+    /// however many alerts are open, and decoding them (`OpenAlertRows.alerts()`) is left to the caller's
+    /// other threads.
+    public func forEachOpen(_ body: (OpenAlertRows) throws -> Void) throws {
         try connection.execute(
             """
             DECLARE open_alerts NO SCROLL CURSOR FOR
@@ -65,16 +66,22 @@ public struct AlertRepository {
             """)
         while true {
             // FETCH takes no parameter for its count: the batch size is part of the statement's text.
-            let rows = try connection.query("FETCH FORWARD 500 FROM open_alerts").map(Self.alert(row:))
-            let batch = rows.filter { shown($0.pledgeID) }
-            if !batch.isEmpty { try body(batch) }
+            let rows = try connection.query("FETCH FORWARD 500 FROM open_alerts")
+            if !rows.isEmpty { try body(OpenAlertRows(rows: rows)) }
             if rows.count < 500 { break }
         }
         try connection.execute("CLOSE open_alerts")
     }
 
+    /// A batch of open alerts as the server sent them.
+    public struct OpenAlertRows: Sendable {
+        let rows: PostgresRows
+
+        public func alerts() throws -> [StoredAlert] { try rows.map(AlertRepository.alert(row:)) }
+    }
+
     /// Decodes the columns both alert queries select, in their order.
-    private static func alert(row: PostgresRow) throws -> StoredAlert {
+    static func alert(row: PostgresRow) throws -> StoredAlert {
         let (fingerprint, pledgeID, rule, state, active, inactive, labels, annotations, startsAt, endsAt, notified) = try row.decode(
             (String, String, String, String, Int, Int, String, String, Date?, Date?, Bool).self)
         return StoredAlert(
