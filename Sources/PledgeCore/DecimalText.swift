@@ -19,11 +19,17 @@ extension Decimal {
     }
 
     /// The sign, the significand's magnitude and the exponent, when the significand converts to a `UInt64`
-    /// exactly and the exponent lies within ±18. `NSDecimalNumber` reads the significand through a `Double`
-    /// on Linux: every one up to 2^53 converts, and larger ones only when a `Double` holds them exactly.
+    /// exactly and the exponent lies within ±18.
     private var smallParts: (negative: Bool, magnitude: UInt64, exponent: Int)? {
         guard isFinite, exponent > -19, exponent < 19 else { return nil }
         let magnitude = self.significand.magnitude
+        // A whole number below 2^53 comes out of `doubleValue` exactly: it adds the significand's 16-bit
+        // words in a `Double`, and every partial sum is a whole number below 2^53 too. No object is made,
+        // unlike `NSDecimalNumber`, which reads the significand through a `Double` as well (on Linux) and
+        // was most of a timeline point's rendering.
+        let double = magnitude.doubleValue
+        if double < 9_007_199_254_740_992 { return (isSignMinus, UInt64(double), exponent) }
+        // Larger: exact only when a `Double` holds it exactly.
         let integer = NSDecimalNumber(decimal: magnitude).uint64Value
         guard Decimal(integer) == magnitude else { return nil }
         return (isSignMinus, integer, exponent)

@@ -42,7 +42,10 @@ struct DecimalTextTests {
         }
         #expect(Decimal.nan.plainText == Decimal.nan.description)
         // Significands past 2^53 that a Double holds exactly take the digit-by-digit path, with 19 digits.
-        for value in [Decimal(UInt64(1) << 60), Decimal(UInt64(1) << 63), Decimal(sign: .minus, exponent: -18, significand: Decimal(UInt64(1) << 62))] {
+        // Around 2^53, where the significand stops coming out of a Double exactly: 2^53 + 1 does not.
+        let edge: UInt64 = 1 << 53
+        for value in [Decimal(UInt64(1) << 60), Decimal(UInt64(1) << 63), Decimal(sign: .minus, exponent: -18, significand: Decimal(UInt64(1) << 62)),
+                      Decimal(edge - 1), Decimal(edge), Decimal(edge + 1), Decimal(sign: .minus, exponent: -7, significand: Decimal(edge + 3))] {
             #expect(value.plainText == value.description, "\(value)")
         }
         // Built with trailing zeros in the significand: printed without them, as `description` prints it.
