@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import Postgres
 import TestSupport
@@ -200,14 +201,19 @@ struct ExportTests {
         }
     }
 
-    @Test("a stored assessment that cannot be read, in a later batch: the export fails, naming it, and no file or temporary is left")
-    func unreadableStoredAssessment() throws {
+    @Test(
+        "a stored assessment that cannot be read: the export fails, naming it, and leaves no file, no temporary and a usable connection",
+        arguments: [
+            "p-00001",  // the first batch: it fails with a later batch's statement still in flight
+            "p-00777",  // a later batch
+        ])
+    func unreadableStoredAssessment(_ broken: String) throws {
         try ScratchDatabase.with { db in
             let connection = try Self.manyStalledPledges(db)
             try connection.execute(
                 """
                 UPDATE assessment SET summary = '{"broken": true}'
-                WHERE pledge_id = (SELECT id FROM pledge WHERE public_id = 'p-00777')
+                WHERE pledge_id = (SELECT id FROM pledge WHERE public_id = \(broken))
                 """)
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("export-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -216,7 +222,7 @@ struct ExportTests {
             let result = try Pledgewatch.run(["export", "--out", path], database: db.conninfo)
             #expect(result.status == 1, "\(result)")
             #expect(result.stdout.isEmpty)
-            #expect(result.stderr.hasPrefix("pledgewatch: database error: the stored assessment of p-00777 cannot be read"), "\(result.stderr)")
+            #expect(result.stderr.hasPrefix("pledgewatch: database error: the stored assessment of \(broken) cannot be read"), "\(result.stderr)")
             #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty, "neither the file nor a temporary")
             // The daemon's path (the whole document in memory) fails the same way, and the connection is left usable.
             #expect(throws: (any Error).self) { try DashboardService(connection: connection).document() }
@@ -249,6 +255,31 @@ struct ExportTests {
             #expect(try alerts(["--pledge", "eu-1m-rounds"]) == ["eu-1m-rounds/likely_miss": false])
             #expect(try alerts(["--pledge", "eu-rdc-5000-troops", "--pledge", "de-8bn-2024"]) == ["eu-rdc-5000-troops/stalled": true])
             #expect(try alerts(["--donor", "Germany"]) == [:])
+        }
+    }
+
+    @Test("a sink that fails half-way: its error comes back, it is not called again, nothing is left running and the connection answers")
+    func failingSink() throws {
+        struct Full: Error {}
+        try ScratchDatabase.with { db in
+            let connection = try Self.manyStalledPledges(db)
+            let calls = Mutex(0)
+            let error = #expect(throws: Full.self) {
+                try DashboardService(connection: connection).write { _ in
+                    let call = calls.withLock { calls in
+                        calls += 1
+                        return calls
+                    }
+                    if call == 3 { throw Full() }
+                }
+            }
+            #expect(error != nil)
+            #expect(calls.withLock { $0 } == 3)
+            #expect(try connection.query("SELECT count(*) FROM pledge").scalar(Int.self) == 1203)
+            // And the next document on the same connection is whole.
+            var whole = Data()
+            try DashboardService(connection: connection).write { whole.append(contentsOf: $0) }
+            #expect(try JSONDecoder().decode(DashboardDocument.self, from: whole).pledges.count == 1203)
         }
     }
 

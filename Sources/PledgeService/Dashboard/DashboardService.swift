@@ -244,6 +244,8 @@ public struct DashboardService {
         read: (_ write: (Batch) throws -> Void) throws -> Void
     ) throws {
         try oneBehind(writing: sink) { write in
+            // Not stored anywhere: only so the compiler accepts `write` inside the closure given to `read`,
+            // both being non-escaping parameters.
             try withoutActuallyEscaping(write) { write in
                 var preparing: BackgroundTask<Prepared>?
                 defer { _ = try? preparing?.value() }

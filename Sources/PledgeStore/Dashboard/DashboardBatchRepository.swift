@@ -38,11 +38,13 @@ public struct DashboardBatchRepository {
         }
     }
 
-    // Each part is driven by the pledge: one index probe of assessment's (run_id, pledge_id) and one of
-    // alert's pledge index per pledge (as plain joins, the planner scanned the whole tables for every batch
-    // when their statistics were stale or the run's rows were most of the history: see the repositories'
-    // own reads). OFFSET 0 keeps the stored assessment's subquery from being flattened into a join. The
-    // open alerts' fingerprints come by rule in byte order.
+    // Each part is driven by the pledge, found by its public id's unique index: one range of the ledger's
+    // covering index (as `TimelineRepository` reads it), one probe of assessment's (run_id, pledge_id)
+    // index and one of alert's unique (pledge_id, rule) index per pledge. As plain joins, the planner
+    // scanned whole tables once per batch: the assessments whenever the run's rows were most of the
+    // history (a young one), the alerts before they had statistics (100,000 rows per batch at the large
+    // scale). OFFSET 0 keeps the stored assessment's subquery from being flattened into a join. The open
+    // alerts' fingerprints come by rule in byte order, as the document lists them.
     static func query(for pledges: [Pledge], asOf: CalendarDate, runID: UUID?) -> PostgresQuery {
         """
         SELECT p.public_id, d.days::text, d.changes::text, a.summary::text, a.inputs_fingerprint, f.fingerprints::text

@@ -85,20 +85,15 @@ public struct AssessmentRepository {
         public let inputs: Int64?
     }
 
-    /// The assessments of one run, keyed by pledge.
-    public func summaries(runID: UUID, pledgeIDs: [String]? = nil) throws -> [String: Stored] {
+    /// The assessments of one run, keyed by pledge. (A dashboard reads them a batch at a time with the rest
+    /// of what it shows: `DashboardBatchRepository`.)
+    public func summaries(runID: UUID) throws -> [String: Stored] {
         var result: [String: Stored] = [:]
-        let ids = pledgeIDs?.joined(separator: ",")
-        // One probe of the (run_id, pledge_id) index per pledge asked for. As a plain join the planner
-        // scans the whole table whenever the run's rows are most of it (a young history), once per batch:
-        // quadratic in the number of pledges. OFFSET 0 keeps the subquery from being flattened into one.
         for row in try connection.query(
             """
-            SELECT p.public_id, a.summary::text, a.inputs_fingerprint FROM pledge p
-            CROSS JOIN LATERAL (
-                SELECT summary, inputs_fingerprint FROM assessment WHERE run_id = \(runID) AND pledge_id = p.id OFFSET 0
-            ) a
-            WHERE \(ids)::text IS NULL OR p.public_id = ANY (string_to_array(\(ids), ','))
+            SELECT p.public_id, a.summary::text, a.inputs_fingerprint
+            FROM assessment a JOIN pledge p ON p.id = a.pledge_id
+            WHERE a.run_id = \(runID)
             """)
         {
             let (id, json, inputs) = try row.decode((String, String, Int64?).self)

@@ -21,22 +21,6 @@ public struct TimelineRepository {
         return try Self.batch(from: connection.query(Self.query(for: pledges, asOf: asOf)), asOf: asOf)
     }
 
-    /// The same, sent now and read later: the server reads these timelines while the caller works on the
-    /// last batch. Nothing else may run on the connection in between, or it waits for them first.
-    public func start(for pledges: [Pledge], asOf: CalendarDate) throws -> PendingTimelines {
-        PendingTimelines(pending: pledges.isEmpty ? nil : try connection.start(Self.query(for: pledges, asOf: asOf)), asOf: asOf)
-    }
-
-    public struct PendingTimelines {
-        let pending: PendingQuery?
-        let asOf: CalendarDate
-
-        public func batch() throws -> TimelineBatch {
-            guard let pending else { return TimelineBatch(arrays: [:], asOf: asOf) }
-            return try TimelineRepository.batch(from: pending.rows(), asOf: asOf)
-        }
-    }
-
     // One index range scan per pledge (LATERAL), whatever the planner's statistics say: a plain join may be
     // planned as a scan of the whole ledger per batch when the statistics are stale (after a bulk import,
     // before autovacuum has analysed it). Both arrays aggregate the same rows in the same order, so their
