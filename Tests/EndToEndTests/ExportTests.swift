@@ -283,6 +283,13 @@ struct ExportTests {
         }
     }
 
+    @Test("batches: about eight of them, 50 to 500 pledges each, so the stages overlap on a small ledger and memory stays flat on a large one")
+    func batchSizes() {
+        for (pledges, size) in [(0, 50), (4, 50), (200, 50), (401, 51), (1_203, 151), (4_000, 500), (10_000, 500), (100_000, 500)] {
+            #expect(DashboardService.batchSize(pledges: pledges) == size, "\(pledges)")
+        }
+    }
+
     /// The pledge entries of an export, by id.
     static func entries(_ result: CommandResult) throws -> [String: [String: Any]] {
         let document = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]

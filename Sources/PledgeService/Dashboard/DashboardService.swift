@@ -112,9 +112,8 @@ public struct DashboardService {
             var (firing, pending) = (0, 0)
             var totals = DashboardBuilder.Totals()
             var pledgesBegun = false
-            let batches = stride(from: 0, to: pledges.count, by: Evaluator.batchSize).map {
-                Array(pledges[$0..<min($0 + Evaluator.batchSize, pledges.count)])
-            }
+            let size = Self.batchSize(pledges: pledges.count)
+            let batches = stride(from: 0, to: pledges.count, by: size).map { Array(pledges[$0..<min($0 + size, pledges.count)]) }
             // Three stages, each on a thread of its own, a batch apart: this thread reads each batch of open
             // alerts, then of pledges (by one statement, sent before the last batch was handed over, so the
             // server works meanwhile); the batch before it is decoded (pledges: parsed on every core and
@@ -167,6 +166,12 @@ public struct DashboardService {
             if !pledgesBegun { try beginPledges() }
             return builder.summary(totals, firingAlerts: firing, pendingAlerts: pending)
         }
+    }
+
+    /// Pledges per batch: at most `Evaluator.batchSize` (memory), and small enough that there are about
+    /// eight batches, down to 50 — one batch would go through the three stages one stage at a time.
+    static func batchSize(pledges: Int) -> Int {
+        min(Evaluator.batchSize, max(50, (pledges + 7) / 8))
     }
 
     /// A batch as the server sent it: open alerts, or pledges with what was read for them.
