@@ -46,34 +46,33 @@ struct ExportTests {
             #expect(try Pledgewatch.run(["seed"], database: db.conninfo).status == 0)
             #expect(try Pledgewatch.run(["fx", "set", "EUR", "USD", "1.08", "--on", "2023-11-01"], database: db.conninfo).status == 0)
             for _ in 0..<2 { _ = try Pledgewatch.run(["evaluate", "--as-of", "2023-11-14"], database: db.conninfo) }
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pw-export-\(UUID())")
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            defer { try? FileManager.default.removeItem(at: directory) }
-            let first = directory.appendingPathComponent("dashboard.json").path
-            let write = try Pledgewatch.run(["export", "--out", first], database: db.conninfo)
-            #expect(write.status == 0, "\(write)")
-            #expect(write.stdout.isEmpty)
-            let second = try Pledgewatch.run(["export"], database: db.conninfo)
-            let written = try Data(contentsOf: URL(fileURLWithPath: first))
-            #expect(written == Data(second.stdout.utf8), "two exports of the same state are byte-identical")
-            #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["dashboard.json"], "no temporary file left")
-            let validation = try Self.validate(first)
-            #expect(validation.status == 0, "\(validation.stderr)")
+            try withScratchDirectory { directory in
+                let first = directory.appendingPathComponent("dashboard.json").path
+                let write = try Pledgewatch.run(["export", "--out", first], database: db.conninfo)
+                #expect(write.status == 0, "\(write)")
+                #expect(write.stdout.isEmpty)
+                let second = try Pledgewatch.run(["export"], database: db.conninfo)
+                let written = try Data(contentsOf: URL(fileURLWithPath: first))
+                #expect(written == Data(second.stdout.utf8), "two exports of the same state are byte-identical")
+                #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["dashboard.json"], "no temporary file left")
+                let validation = try Self.validate(first)
+                #expect(validation.status == 0, "\(validation.stderr)")
 
-            let document = try JSONSerialization.jsonObject(with: written) as? [String: Any]
-            #expect(document?["apiVersion"] as? String == "pledgewatch/v1")
-            #expect(document?["asOf"] as? String == "2023-11-14")
-            let pledges = document?["pledges"] as? [[String: Any]] ?? []
-            #expect(pledges.map { $0["id"] as? String } == ["de-8bn-2024", "eu-1m-rounds", "eu-20bn-military-aid", "eu-rdc-5000-troops"])
-            let eu = pledges.first { $0["id"] as? String == "eu-1m-rounds" }
-            #expect(eu?["status"] as? String == "likely_miss")
-            #expect(pledges.allSatisfy { $0["assessmentSource"] as? String == "evaluation" })
-            #expect((eu?["timeline"] as? [[String: Any]])?.count == 2)
-            #expect((eu?["openAlerts"] as? [String])?.count == 1)
-            let summary = document?["summary"] as? [String: Any]
-            #expect(summary?["firingAlerts"] as? Int == 2)
-            let donors = summary?["byDonor"] as? [[String: Any]] ?? []
-            #expect(donors.map { $0["key"] as? String } == ["European Union", "Germany"])
+                let document = try JSONSerialization.jsonObject(with: written) as? [String: Any]
+                #expect(document?["apiVersion"] as? String == "pledgewatch/v1")
+                #expect(document?["asOf"] as? String == "2023-11-14")
+                let pledges = document?["pledges"] as? [[String: Any]] ?? []
+                #expect(pledges.map { $0["id"] as? String } == ["de-8bn-2024", "eu-1m-rounds", "eu-20bn-military-aid", "eu-rdc-5000-troops"])
+                let eu = pledges.first { $0["id"] as? String == "eu-1m-rounds" }
+                #expect(eu?["status"] as? String == "likely_miss")
+                #expect(pledges.allSatisfy { $0["assessmentSource"] as? String == "evaluation" })
+                #expect((eu?["timeline"] as? [[String: Any]])?.count == 2)
+                #expect((eu?["openAlerts"] as? [String])?.count == 1)
+                let summary = document?["summary"] as? [String: Any]
+                #expect(summary?["firingAlerts"] as? Int == 2)
+                let donors = summary?["byDonor"] as? [[String: Any]] ?? []
+                #expect(donors.map { $0["key"] as? String } == ["European Union", "Germany"])
+            }
         }
     }
 
@@ -215,18 +214,17 @@ struct ExportTests {
                 UPDATE assessment SET summary = '{"broken": true}'
                 WHERE pledge_id = (SELECT id FROM pledge WHERE public_id = \(broken))
                 """)
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("export-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            defer { try? FileManager.default.removeItem(at: directory) }
-            let path = directory.appendingPathComponent("dashboard.json").path
-            let result = try Pledgewatch.run(["export", "--out", path], database: db.conninfo)
-            #expect(result.status == 1, "\(result)")
-            #expect(result.stdout.isEmpty)
-            #expect(result.stderr.hasPrefix("pledgewatch: database error: the stored assessment of \(broken) cannot be read"), "\(result.stderr)")
-            #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty, "neither the file nor a temporary")
-            // The daemon's path (the whole document in memory) fails the same way, and the connection is left usable.
-            #expect(throws: (any Error).self) { try DashboardService(connection: connection).document() }
-            #expect(try connection.query("SELECT count(*) FROM pledge").scalar(Int.self) == 1203)
+            try withScratchDirectory { directory in
+                let path = directory.appendingPathComponent("dashboard.json").path
+                let result = try Pledgewatch.run(["export", "--out", path], database: db.conninfo)
+                #expect(result.status == 1, "\(result)")
+                #expect(result.stdout.isEmpty)
+                #expect(result.stderr.hasPrefix("pledgewatch: database error: the stored assessment of \(broken) cannot be read"), "\(result.stderr)")
+                #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty, "neither the file nor a temporary")
+                // The daemon's path (the whole document in memory) fails the same way, and the connection is left usable.
+                #expect(throws: (any Error).self) { try DashboardService(connection: connection).document() }
+                #expect(try connection.query("SELECT count(*) FROM pledge").scalar(Int.self) == 1203)
+            }
         }
     }
 

@@ -4,12 +4,11 @@ import TestSupport
 
 /// Runs `body` with the path of a file holding `bytes`, in a directory of its own that is removed afterwards.
 func withFile<T>(_ bytes: Data, _ body: (String) throws -> T) throws -> T {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pledgewatch-e2e-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: directory) }
-    let file = directory.appendingPathComponent("deliveries.csv")
-    try bytes.write(to: file)
-    return try body(file.path)
+    try withScratchDirectory { directory in
+        let file = directory.appendingPathComponent("deliveries.csv")
+        try bytes.write(to: file)
+        return try body(file.path)
+    }
 }
 
 func withFile<T>(_ text: String, _ body: (String) throws -> T) throws -> T {

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import PledgeCore
 import Testing
+import TestSupport
 
 @testable import PledgeService
 
@@ -155,9 +156,6 @@ struct ServerPartsTests {
     /// Runs `body` with a fresh directory and the path of a file in it ("dashboard.json", not yet
     /// there); the directory is removed afterwards.
     static func inScratchDirectory(_ body: (_ directory: URL, _ path: String) throws -> Void) throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pw-atomic-\(UUID())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        try body(directory, directory.appendingPathComponent("dashboard.json").path)
+        try withScratchDirectory { directory in try body(directory, directory.appendingPathComponent("dashboard.json").path) }
     }
 }

@@ -1,0 +1,10 @@
+import Foundation
+
+/// Runs `body` with a fresh, empty directory of its own under the temporary directory, and removes the
+/// directory and everything in it afterwards, whatever `body` does.
+public func withScratchDirectory<T>(_ body: (URL) throws -> T) throws -> T {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pledgewatch-test-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    return try body(directory)
+}
