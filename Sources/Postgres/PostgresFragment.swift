@@ -27,6 +27,8 @@ public struct PostgresFragment: Sendable, ExpressibleByStringInterpolation {
         parts = stringInterpolation.parts
     }
 
+    /// What a fragment or a `PostgresQuery` is written with: literal text, bound values, identifiers
+    /// from an allow-list, and other fragments.
     public struct StringInterpolation: StringInterpolationProtocol {
         public typealias StringLiteralType = StaticString
         var parts: [Part] = []
@@ -53,19 +55,10 @@ public struct PostgresFragment: Sendable, ExpressibleByStringInterpolation {
         public mutating func appendInterpolation(_ identifier: PostgresIdentifier) {
             parts.append(.text(identifier.quoted))
         }
-    }
-}
 
-extension PostgresQuery.StringInterpolation {
-    /// A fragment: its text, with a placeholder numbered here for each of its values.
-    public mutating func appendInterpolation(_ fragment: PostgresFragment) {
-        for part in fragment.parts {
-            switch part {
-            case .text(let text): sql += text
-            case .value(let text, let typeOID):
-                bindings.append(text: text, typeOID: typeOID)
-                sql += "$\(bindings.count)"
-            }
+        /// Another fragment, its values still to be bound.
+        public mutating func appendInterpolation(_ fragment: PostgresFragment) {
+            parts += fragment.parts
         }
     }
 }

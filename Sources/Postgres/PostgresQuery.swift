@@ -21,9 +21,19 @@ public struct PostgresQuery: Sendable, ExpressibleByStringInterpolation, CustomS
         bindings = PostgresBindings()
     }
 
-    public init(stringInterpolation: StringInterpolation) {
-        sql = stringInterpolation.sql
-        bindings = stringInterpolation.bindings
+    /// The parts of a statement written by interpolation (values and fragments: `PostgresFragment`),
+    /// numbered in order: each value appends `$n` and a bind.
+    public init(stringInterpolation: PostgresFragment.StringInterpolation) {
+        sql = ""
+        bindings = PostgresBindings()
+        for part in stringInterpolation.parts {
+            switch part {
+            case .text(let text): sql += text
+            case .value(let text, let typeOID):
+                bindings.append(text: text, typeOID: typeOID)
+                sql += "$\(bindings.count)"
+            }
+        }
     }
 
     /// Statement text from a non-literal string. The name says what reviewers must check: that no
@@ -35,38 +45,6 @@ public struct PostgresQuery: Sendable, ExpressibleByStringInterpolation, CustomS
 
     /// The statement text only; parameters stay out of logs.
     public var description: String { sql }
-
-    /// Builds the text and the binds together.
-    public struct StringInterpolation: StringInterpolationProtocol {
-        public typealias StringLiteralType = StaticString
-        var sql = ""
-        var bindings = PostgresBindings()
-
-        public init(literalCapacity: Int, interpolationCount: Int) {
-            sql.reserveCapacity(literalCapacity + interpolationCount * 3)
-        }
-
-        public mutating func appendLiteral(_ literal: StaticString) {
-            sql += literal.description
-        }
-
-        /// A bound value: appends `$n`.
-        public mutating func appendInterpolation(_ value: some PostgresEncodable) {
-            bindings.append(value)
-            sql += "$\(bindings.count)"
-        }
-
-        /// An optional bound value: `nil` binds SQL NULL (with the wrapped type's OID).
-        public mutating func appendInterpolation<Value: PostgresEncodable>(_ value: Value?) {
-            bindings.append(value)
-            sql += "$\(bindings.count)"
-        }
-
-        /// An identifier from an allow-list, quoted.
-        public mutating func appendInterpolation(_ identifier: PostgresIdentifier) {
-            sql += identifier.quoted
-        }
-    }
 }
 
 /// An SQL identifier chosen from a fixed set of names known at compile time.
