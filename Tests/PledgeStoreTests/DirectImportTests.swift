@@ -104,6 +104,37 @@ struct DirectImportTests {
         }
     }
 
+    @Test(
+        "during the COPY a pledge is looked up by its index, however few pledges there are; the setting is put back as it was",
+        arguments: ["on", "off"])
+    func copyLooksPledgesUpByIndex(sessionSetting: String) async throws {
+        try await ScratchDatabase.with { database in
+            let connection = try database.connect()
+            try seeded(connection)
+            try connection.execute("ANALYZE pledge")
+            try connection.execute("SELECT set_config('enable_seqscan', \(sessionSetting), false)")
+            // The query the foreign key's trigger runs for each row stored, as PostgreSQL's ri_triggers.c
+            // writes it.
+            let lookup = "EXPLAIN (COSTS OFF) SELECT 1 FROM ONLY pledge x WHERE id OPERATOR(pg_catalog.=) 1 FOR KEY SHARE OF x"
+            func plan(_ tx: Connection) throws -> String {
+                try tx.query(PostgresQuery(unsafeSQL: lookup)).map { try $0.decode(String.self) }.joined(separator: "\n")
+            }
+            try connection.withTransaction { tx in
+                let inside = try DeliveryImport.withPointLookups(tx) {
+                    (try tx.query("SELECT current_setting('enable_seqscan')").scalar(String.self), try plan(tx))
+                }
+                #expect(inside.0 == "off")
+                #expect(inside.1.contains("Index Scan using pledge_pkey"), "\(inside.1)")
+                #expect(try tx.query("SELECT current_setting('enable_seqscan')").scalar(String.self) == sessionSetting)
+                if sessionSetting == "on" {
+                    // Three pledges: as planned outside, a sequential scan — what the COPY would do per row.
+                    #expect(try plan(tx).contains("Seq Scan on pledge"))
+                }
+            }
+            #expect(try connection.query("SELECT current_setting('enable_seqscan')").scalar(String.self) == sessionSetting)
+        }
+    }
+
     @Test("SHA-256 agrees with PostgreSQL's sha256() for every length across the block boundaries")
     func sha256AgreesWithPostgres() throws {
         try ScratchDatabase.with(migrated: false) { database in
