@@ -148,8 +148,69 @@ struct ServerPartsTests {
                 }
             }
             #expect(expected.count > 8 << 20)
-            #expect(FileManager.default.contents(atPath: path) == expected)
+            // Compared first: a failed `#expect(a == b)` of megabytes would diff the two byte by byte.
+            let written = FileManager.default.contents(atPath: path)
+            let whole = written == expected
+            #expect(whole, "\(written?.count ?? 0) of \(expected.count) bytes in the file")
             #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["dashboard.json"])
+        }
+    }
+
+    @Test("an atomic write through a symbolic link replaces the file it points to and keeps the link")
+    func atomicFileThroughLink() throws {
+        try Self.inScratchDirectory { directory, path in
+            let real = directory.appendingPathComponent("real.json").path
+            try AtomicFile.write(Data("old".utf8), to: real)
+            try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: "real.json")
+            try AtomicFile.write(Data("new contents".utf8), to: path)
+            #expect(try FileManager.default.destinationOfSymbolicLink(atPath: path) == "real.json")
+            #expect(FileManager.default.contents(atPath: real) == Data("new contents".utf8))
+            #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() == ["dashboard.json", "real.json"])
+        }
+    }
+
+    @Test("a target that is not a regular file (a named pipe) is written to as it is, and stays what it was")
+    func atomicFileIntoPipe() throws {
+        try Self.inScratchDirectory { directory, path in
+            #expect(mkfifo(path, 0o600) == 0)
+            let contents = Data((0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 7) })
+            // Opened for reading first (read-write, so the open does not wait for a writer), then written in
+            // the background: 300 kB is more than a pipe holds, so the writer waits for this reader.
+            let reader = open(path, O_RDWR | O_NONBLOCK)
+            try #require(reader >= 0)
+            defer { close(reader) }
+            let write = BackgroundTask { try AtomicFile.write(contents, to: path) }
+            var received = Data()
+            var buffer = [UInt8](repeating: 0, count: 1 << 16)
+            while received.count < contents.count {
+                // The timeout only ends a failing run (a writer that never writes to the pipe).
+                var ready = pollfd(fd: reader, events: Int16(POLLIN), revents: 0)
+                guard poll(&ready, 1, 30_000) == 1 else { break }
+                let count = read(reader, &buffer, buffer.count)
+                if count > 0 { received.append(contentsOf: buffer[0..<count]) }
+            }
+            try write.value()
+            // Compared first: a failed `#expect(a == b)` of 300 kB would diff the two byte by byte, for minutes.
+            let whole = received == contents
+            #expect(whole, "\(received.count) of \(contents.count) bytes came through the pipe")
+            var info = stat()
+            #expect(lstat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFIFO)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["dashboard.json"])
+        }
+    }
+
+    @Test("a directory is refused before anything is written")
+    func atomicFileRefusesDirectory() throws {
+        try Self.inScratchDirectory { directory, _ in
+            var called = false
+            #expect {
+                try AtomicFile.write(to: directory.path) { _ in called = true }
+            } throws: { error in
+                "\(error)" == "could not write \(directory.path) (open): Is a directory"
+            }
+            #expect(!called)
+            let left = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+            #expect(left.isEmpty)
         }
     }
 

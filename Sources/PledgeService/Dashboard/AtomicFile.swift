@@ -7,6 +7,11 @@ import Foundation
 
 /// Writes a file so that a reader sees the old contents or the new, never half of either: a temporary file
 /// in the same directory, fsync, rename over the target, fsync the directory.
+///
+/// A target that is a symbolic link is followed: the file it points to is replaced, the link stays. A
+/// target that exists and is not a regular file — `/dev/null`, `/dev/stdout`, a named pipe — is written
+/// to as it is: a rename would put a regular file in its place (as root, `--out /dev/null` replaced the
+/// device). A directory is refused before anything is written.
 public enum AtomicFile {
     public static func write(_ data: Data, to path: String) throws {
         try write(to: path) { sink in try data.withUnsafeBytes { try sink($0) } }
@@ -16,6 +21,46 @@ public enum AtomicFile {
     /// call); the target is replaced only once `body` returns, and left untouched (the temporary file
     /// removed) when it throws.
     public static func write(to path: String, _ body: (_ sink: (UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws {
+        switch try Target(path) {
+        case .file(let resolved): try replace(resolved, body)
+        case .special: try DirectWriter.write(to: path, body)
+        }
+    }
+
+    /// What `--out` names.
+    enum Target: Equatable {
+        /// A regular file, or nothing yet: replaced atomically (at this path, the link's target for a link).
+        case file(String)
+        /// A device, a pipe or a socket: written to as it is.
+        case special
+
+        init(_ path: String) throws {
+            var link = stat()
+            guard lstat(path, &link) == 0 else {
+                // Nothing there (a new file), or an error the writer reports when it creates its file.
+                self = .file(path)
+                return
+            }
+            var resolved = path
+            if link.st_mode & S_IFMT == S_IFLNK, let real = realpath(path, nil) {
+                resolved = String(cString: real)
+                free(real)
+            }
+            var info = stat()
+            guard stat(resolved, &info) == 0 else {
+                // A dangling link: the link itself is replaced, as a missing file is created.
+                self = .file(path)
+                return
+            }
+            switch info.st_mode & S_IFMT {
+            case S_IFREG: self = .file(resolved)
+            case S_IFDIR: throw AtomicFileError(path: path, step: "open", errno: EISDIR)
+            default: self = .special
+            }
+        }
+    }
+
+    private static func replace(_ path: String, _ body: (_ sink: (UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws {
         let writer = try Writer(path: path)
         do {
             try body(writer.write)
@@ -82,6 +127,21 @@ public enum AtomicFile {
             fd = -1
             unlink(temporary)
         }
+    }
+}
+
+/// Writes straight into a file that cannot be replaced (a device, a pipe), buffered as the atomic writer is.
+enum DirectWriter {
+    static func write(to path: String, _ body: (_ sink: (UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws {
+        let fd = open(path, O_WRONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw AtomicFileError(path: path, step: "open", errno: errno) }
+        defer { close(fd) }
+        var pending = WriteBuffer()
+        func writeOut(_ bytes: UnsafeRawBufferPointer) throws {
+            if let failure = writeAll(fd, bytes) { throw AtomicFileError(path: path, step: "write", errno: failure) }
+        }
+        try body { bytes in try pending.write(bytes, to: writeOut) }
+        try pending.flush(to: writeOut)
     }
 }
 
