@@ -55,41 +55,109 @@ extension Administration {
     }
 }
 
-/// An import's input that can be read more than once: a file, or standard input kept in a temporary file
-/// (removed when this is released).
+/// An import's input that can be read more than once. A regular file is read where it is. Anything else —
+/// standard input (`-`), a named pipe, `/dev/stdin`, a shell's `<(…)` — can be read only once, so it is
+/// first copied whole into a temporary file, which is unlinked as soon as it is made: only the open
+/// descriptor keeps it, so nothing is left behind however the process ends (Ctrl-C, SIGTERM, a crash).
 final class ReplayableInput {
-    let path: String
-    private let spooled: Bool
+    /// The name the user gave (`-` for standard input), for messages.
+    let name: String
+    private enum Source {
+        case file(String)
+        case spooled(Int32)
+    }
+    private let source: Source
 
     init(path: String) throws {
-        guard path == "-" else {
-            (self.path, spooled) = (path, false)
-            return
+        name = path
+        if path != "-" {
+            var info = stat()
+            // A path that does not exist, cannot be read or is a directory is CSVFile's to report.
+            guard stat(path, &info) == 0, info.st_mode & S_IFMT != S_IFREG, info.st_mode & S_IFMT != S_IFDIR else {
+                source = .file(path)
+                return
+            }
         }
-        let spool = FileManager.default.temporaryDirectory.appendingPathComponent("pledgewatch-import-\(UUID().uuidString).csv").path
-        guard FileManager.default.createFile(atPath: spool, contents: nil, attributes: [.posixPermissions: 0o600]),
-            let writer = FileHandle(forWritingAtPath: spool)
-        else { throw InputError.invalid(field: "file", value: "-", expected: "a temporary file to hold standard input (\(spool))") }
-        (self.path, spooled) = (spool, true)
-        defer { try? writer.close() }
-        while let chunk = try FileHandle.standardInput.read(upToCount: 1 << 20), !chunk.isEmpty {
-            try writer.write(contentsOf: chunk)
+        source = .spooled(try Self.spool(path == "-" ? FileHandle.standardInput : try Self.openOnce(path), name: path))
+    }
+
+    deinit { if case .spooled(let fd) = source { close(fd) } }
+
+    private static func openOnce(_ path: String) throws -> FileHandle {
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw InputError.notFound(what: "readable file", id: path) }
+        return handle
+    }
+
+    /// Copies `input` to its end into an unlinked temporary file; returns its descriptor.
+    private static func spool(_ input: FileHandle, name: String) throws -> Int32 {
+        let directory = FileManager.default.temporaryDirectory.path
+        var template = Array("\(directory)/pledgewatch-import-XXXXXX".utf8CString)
+        let fd = mkstemp(&template)
+        guard fd >= 0 else {
+            throw SpoolError(
+                description: "cannot keep \(name == "-" ? "standard input" : name) in a temporary file in \(directory) "
+                    + "(\(String(cString: strerror(errno)))): set TMPDIR to a writable directory")
+        }
+        unlink(template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) })
+        do {
+            let writer = FileHandle(fileDescriptor: fd, closeOnDealloc: false)
+            while let chunk = try Self.read(input, name: name), !chunk.isEmpty {
+                try writer.write(contentsOf: chunk)
+            }
+            return fd
+        } catch let error as InputError {
+            close(fd)
+            throw error
+        } catch {
+            close(fd)
+            throw SpoolError(description: "cannot keep \(name == "-" ? "standard input" : name) in a temporary file in \(directory): \(error)")
         }
     }
 
-    deinit { if spooled { try? FileManager.default.removeItem(atPath: path) } }
+    /// A chunk, or an error naming the input (not Foundation's domain and code).
+    private static func read(_ input: FileHandle, name: String) throws -> Data? {
+        do {
+            return try input.read(upToCount: 1 << 20)
+        } catch {
+            let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
+            let reason = underlying.map { String(cString: strerror(Int32($0.code))) } ?? "\(error)"
+            throw InputError.invalid(field: "file", value: name, expected: "a CSV file that can be read (\(reason))")
+        }
+    }
 
-    func open() throws -> CSVFile { try CSVFile(path: path) }
+    /// A reader from the first byte.
+    func open() throws -> CSVFile {
+        switch source {
+        case .file(let path): return try CSVFile(path: path)
+        case .spooled(let fd):
+            let copy = dup(fd)
+            guard copy >= 0 else {
+                throw SpoolError(description: "cannot read back the temporary copy of \(name): \(String(cString: strerror(errno)))")
+            }
+            guard lseek(copy, 0, SEEK_SET) == 0 else {
+                let reason = String(cString: strerror(errno))
+                close(copy)
+                throw SpoolError(description: "cannot read back the temporary copy of \(name): \(reason)")
+            }
+            return CSVFile(handle: FileHandle(fileDescriptor: copy, closeOnDealloc: true))
+        }
+    }
 
     /// The first record, or the reason there is none.
     func header() throws -> CSVReader.Record {
         guard let header = try open().next() else {
             throw InputError.invalid(
-                field: "file", value: spooled ? "-" : path,
+                field: "file", value: name,
                 expected: "a CSV with a header line (\(DeliveryCSV.columns.joined(separator: ","))) and rows; the file is empty")
         }
         return header
     }
+}
+
+/// An import's temporary copy of its input could not be made or read back: the machine's trouble (no
+/// writable temporary directory, a full disk), not the input's.
+public struct SpoolError: Error, CustomStringConvertible {
+    public let description: String
 }
 
 /// CSV records from a file or standard input, read 64 KiB at a time.
@@ -100,6 +168,12 @@ final class CSVFile {
     private var pending: [CSVReader.Record] = []
     private var pendingIndex = 0
     private var finished = false
+
+    /// Reads from `handle`, which it closes when released.
+    init(handle: FileHandle) {
+        self.handle = handle
+        ownsHandle = true
+    }
 
     init(path: String) throws {
         if path == "-" {

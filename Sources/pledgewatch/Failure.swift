@@ -39,6 +39,9 @@ enum Failure {
         case let error as AtomicFileError:
             // sysexits: a missing directory is "not found"; any other refusal to create the file is EX_CANTCREAT.
             return (error.description, error.errno == ENOENT || error.errno == ENOTDIR ? notFound : cannotCreate)
+        case let error as SpoolError:
+            // EX_CANTCREAT: the temporary copy of an input read once (standard input, a pipe).
+            return (error.description, cannotCreate)
         case let error as StandardStream.WriteError:
             // sysexits' EX_IOERR: the work is done (and committed), its report could not be written.
             return (error.description, ioError)

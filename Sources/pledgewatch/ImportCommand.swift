@@ -30,7 +30,7 @@ struct ImportCommand: ParsableCommand {
             try Failure.guarding {
                 let summary = try Administration(connection: try connection.connect(), actor: try actor.resolve()).importDeliveries(from: file)
                 if output.json { return try Render.json(summary) }
-                try Render.line("\(summary.rows) rows: \(summary.added) added, \(summary.alreadyPresent) already present")
+                try Render.line("\(summary.rows) \(summary.rows == 1 ? "row" : "rows"): \(summary.added) added, \(summary.alreadyPresent) already present")
             }
         }
     }

@@ -192,17 +192,44 @@ struct ImportTests {
         try ScratchDatabase.with { db in
             try db.seedWithOneRate()
             let csv = "pledge,date,quantity,contributor\r\neu-1m-rounds,2023-12-15,20000,Germany\r\n"
-            #expect(try db.succeed(["import", "deliveries", "-"], stdin: csv).stdout == "1 rows: 1 added, 0 already present\n")
-            #expect(try db.succeed(["import", "deliveries", "-"], stdin: csv).stdout == "1 rows: 0 added, 1 already present\n")
+            #expect(try db.succeed(["import", "deliveries", "-"], stdin: csv).stdout == "1 row: 1 added, 0 already present\n")
+            #expect(try db.succeed(["import", "deliveries", "-"], stdin: csv).stdout == "1 row: 0 added, 1 already present\n")
             #expect(try db.show("eu-1m-rounds").delivered == "320000")
             // Without a contributor the rows go straight into the ledger, read again from the kept input.
             let clean = "pledge,date,quantity\neu-1m-rounds,2023-12-16,1000\n"
             let info = ["PLEDGEWATCH_LOG_LEVEL": "info"]
             let first = try db.succeed(["import", "deliveries", "-"], stdin: clean, environment: info)
-            #expect(first.stdout == "1 rows: 1 added, 0 already present\n")
+            #expect(first.stdout == "1 row: 1 added, 0 already present\n")
             #expect(first.stderr.contains("imported straight into the ledger"), "\(first.stderr)")
-            #expect(try db.succeed(["import", "deliveries", "-"], stdin: clean).stdout == "1 rows: 0 added, 1 already present\n")
+            #expect(try db.succeed(["import", "deliveries", "-"], stdin: clean).stdout == "1 row: 0 added, 1 already present\n")
             #expect(try db.show("eu-1m-rounds").delivered == "321000")
+        }
+    }
+
+    @Test(
+        "an input that can be read only once (standard input, /dev/stdin) is imported whole, past the first 64 KiB, and leaves no temporary file",
+        arguments: ["-", "/dev/stdin"])
+    func readOnceInput(path: String) throws {
+        try ScratchDatabase.with { db in
+            try db.seedWithOneRate()
+            // 3,000 rows, about 110 kB: more than one 64 KiB read. A file named again after its header was
+            // read (as /dev/stdin once was) would lose the first chunk.
+            let rows = (0..<3_000).map { "eu-1m-rounds,2024-\(String(format: "%02d", 1 + $0 % 8))-\(String(format: "%02d", 1 + $0 % 28)),\($0 + 1),,batch \($0)" }
+            let csv = "pledge,date,quantity,contributor,note\n" + rows.joined(separator: "\n") + "\n"
+            #expect(csv.utf8.count > 100_000)
+            try withScratchDirectory { temporary in
+                let result = try db.succeed(["import", "deliveries", path], stdin: csv, environment: ["TMPDIR": temporary.path])
+                #expect(result.stdout == "3000 rows: 3000 added, 0 already present\n")
+                // The temporary copy is unlinked as soon as it is made.
+                #expect(try FileManager.default.contentsOfDirectory(atPath: temporary.path).isEmpty)
+            }
+            #expect(try db.show("eu-1m-rounds").delivered == "\(300_000 + 3_000 * 3_001 / 2)")
+            // Without a writable temporary directory: a clear error (73) and nothing written.
+            let before = try DatabaseSnapshot.take(db)
+            let refused = try db.run(["import", "deliveries", path], stdin: csv, environment: ["TMPDIR": "/nonexistent-pledgewatch-tmp"])
+            #expect(refused.status == 73, "\(refused)")
+            #expect(refused.stderr.contains("in a temporary file in /nonexistent-pledgewatch-tmp"), "\(refused.stderr)")
+            #expect(try DatabaseSnapshot.take(db) == before)
         }
     }
 

@@ -13,6 +13,25 @@ struct CSVReaderTests {
         #expect(grid("a,b,c\n1,2,3\n") == [["a", "b", "c"], ["1", "2", "3"]])
     }
 
+    @Test("a UTF-8 byte order mark before the first record is dropped, fed whole or a byte at a time; elsewhere it is data")
+    func byteOrderMark() {
+        let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
+        let file = bom + Array("pledge,date\n\u{FEFF}x,y\n".utf8)
+        var whole = CSVReader()
+        let fed = whole.feed(file) + whole.finish()
+        var bytewise = CSVReader()
+        let trickled = file.flatMap { bytewise.feed([$0]) } + bytewise.finish()
+        for records in [fed, trickled] {
+            #expect(records.map(\.fields) == [["pledge", "date"], ["\u{FEFF}x", "y"]])
+            #expect(records.map(\.line) == [1, 2])
+        }
+        // The start of a mark and nothing else is the input; so is a start that turns out not to be one.
+        // (Kept, those bytes are not valid UTF-8 alone, so the record says so rather than losing them.)
+        #expect(csvRecords(bytes: [0xEF, 0xBB]).map(\.problem) == ["the line is not valid UTF-8"])
+        #expect(csvRecords(bytes: [0xEF, 0xBB, 0x41, 0x0A, 0x42]).map(\.problem) == ["the line is not valid UTF-8", nil])
+        #expect(grid("ab\n") == [["ab"]])
+    }
+
     @Test("CRLF, LF and a lone CR all end a record, and may be mixed")
     func lineEndings() {
         #expect(grid("a,b\r\nc,d\r\n") == [["a", "b"], ["c", "d"]])
