@@ -36,12 +36,15 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // Linux's sync_file_range, which Swift's Glibc module does not declare (the export's early writeback).
         .target(name: "CWriteback"),
+        // A signal handler that removes half-written temporary files when SIGINT, SIGTERM or SIGHUP ends a
+        // command (async-signal-safe, so in C).
+        .target(name: "CSignalCleanup"),
         // glibc's mallopt, which Swift's Glibc module does not declare (the batch commands' arena limit).
         .systemLibrary(name: "CMalloc"),
         .target(
             name: "PledgeService",
             dependencies: [
-                "PledgeStore", "PledgeCore", "Postgres", "CZlib", "CWriteback",
+                "PledgeStore", "PledgeCore", "Postgres", "CZlib", "CWriteback", "CSignalCleanup",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

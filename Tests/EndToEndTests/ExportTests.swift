@@ -40,6 +40,51 @@ struct ExportTests {
             status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
     }
 
+    @Test(
+        "an export ended by SIGTERM, SIGINT or SIGHUP half-way removes its temporary file and leaves the old file as it was",
+        arguments: [SIGTERM, SIGINT, SIGHUP])
+    func signalledExportLeavesNoTemporaryFile(signal: Int32) async throws {
+        try await ScratchDatabase.with { db in
+            #expect(try Pledgewatch.run(["seed"], database: db.conninfo).status == 0)
+            #expect(try Pledgewatch.run(["evaluate", "--as-of", "2023-11-14"], database: db.conninfo).status == 0)
+            try await withScratchDirectory { directory in
+                let path = directory.appendingPathComponent("dashboard.json").path
+                try Data("the previous dashboard\n".utf8).write(to: URL(fileURLWithPath: path))
+                // The ledger locked, the export waits at its first read of it — after making its temporary file.
+                let locker = try db.connect()
+                try locker.execute("BEGIN")
+                try locker.execute("LOCK TABLE delivery IN ACCESS EXCLUSIVE MODE")
+                let process = Process()
+                process.executableURL = Pledgewatch.binary
+                process.arguments = ["export", "--out", path]
+                process.environment = ProcessInfo.processInfo.environment.merging(["DATABASE_URL": db.conninfo]) { _, new in new }
+                process.standardOutput = FileHandle.nullDevice
+                process.standardError = FileHandle.nullDevice
+                try process.run()
+                let waiting = try await eventually {
+                    // (This database's: the others are copies of one template, their tables' oids the same.)
+                    try locker.query(
+                        """
+                        SELECT count(*) FROM pg_locks
+                        WHERE NOT granted AND relation = 'delivery'::regclass
+                          AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                        """
+                    ).scalar(Int.self) == 1
+                }
+                #expect(waiting)
+                let during = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+                #expect(during.count == 2 && during.contains { $0.hasPrefix(".dashboard.json.tmp-") }, "\(during)")
+                kill(process.processIdentifier, signal)
+                process.waitUntilExit()
+                try locker.execute("ROLLBACK")
+                // Ended by the signal itself, as without the handler.
+                #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == signal)
+                #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["dashboard.json"])
+                #expect(try String(contentsOfFile: path, encoding: .utf8) == "the previous dashboard\n")
+            }
+        }
+    }
+
     @Test("evaluate then export: valid against the schema, byte-identical across two runs, written atomically")
     func exportIsValidAndStable() throws {
         try ScratchDatabase.with { db in

@@ -156,6 +156,31 @@ struct ServerPartsTests {
         }
     }
 
+    @Test("an atomic write keeps the replaced file's permissions, and its owner and group where the process may set them")
+    func atomicFileKeepsModeAndOwner() throws {
+        try Self.inScratchDirectory { directory, path in
+            try AtomicFile.write(Data("old".utf8), to: path)
+            #expect(chmod(path, 0o640) == 0)
+            // As root (CI), the old file is given to another user; otherwise it stays this process's.
+            let owner: (uid_t, gid_t) = getuid() == 0 ? (1234, 1234) : (getuid(), getgid())
+            #expect(chown(path, owner.0, owner.1) == 0)
+            try AtomicFile.write(Data("new contents".utf8), to: path)
+            var info = stat()
+            #expect(stat(path, &info) == 0)
+            #expect(info.st_mode & 0o7777 == 0o640)
+            #expect(info.st_uid == owner.0 && info.st_gid == owner.1)
+            #expect(FileManager.default.contents(atPath: path) == Data("new contents".utf8))
+            // A new file: the usual mode (0644 less the umask), this process's owner.
+            let fresh = directory.appendingPathComponent("fresh.json").path
+            try AtomicFile.write(Data("x".utf8), to: fresh)
+            // The umask, read without setting it (tests run in parallel).
+            let status = try String(contentsOfFile: "/proc/self/status", encoding: .utf8)
+            let line = try #require(status.split(separator: "\n").first { $0.hasPrefix("Umask:") })
+            let mask = try #require(mode_t(line.dropFirst("Umask:".count).trimmingCharacters(in: .whitespaces), radix: 8))
+            #expect(stat(fresh, &info) == 0 && info.st_mode & 0o7777 == 0o644 & ~mask && info.st_uid == getuid())
+        }
+    }
+
     @Test("an atomic write through a symbolic link replaces the file it points to and keeps the link")
     func atomicFileThroughLink() throws {
         try Self.inScratchDirectory { directory, path in

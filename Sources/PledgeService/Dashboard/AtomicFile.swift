@@ -1,3 +1,4 @@
+import CSignalCleanup
 import CWriteback
 import Foundation
 
@@ -12,6 +13,10 @@ import Foundation
 /// target that exists and is not a regular file — `/dev/null`, `/dev/stdout`, a named pipe — is written
 /// to as it is: a rename would put a regular file in its place (as root, `--out /dev/null` replaced the
 /// device). A directory is refused before anything is written.
+///
+/// The new file keeps the old one's permissions and, where the process may set them, its owner and group
+/// (a file made private stays private). Ended by SIGINT, SIGTERM or SIGHUP half-way, the process removes
+/// its temporary file (`CSignalCleanup`); the target is untouched.
 public enum AtomicFile {
     public static func write(_ data: Data, to path: String) throws {
         try write(to: path) { sink in try data.withUnsafeBytes { try sink($0) } }
@@ -76,14 +81,24 @@ public enum AtomicFile {
         let path: String
         let temporary: String
         private var fd: Int32
+        /// The temporary file's registration for removal on a signal.
+        private let cleanup: Int32
 
         init(path: String) throws {
             let target = URL(fileURLWithPath: path)
             self.path = path
             temporary = target.deletingLastPathComponent().path + "/." + target.lastPathComponent
                 + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-            fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+            fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
             guard fd >= 0 else { throw AtomicFileError(path: path, step: "create \(temporary)", errno: errno) }
+            cleanup = pw_cleanup_add(temporary)
+            var existing = stat()
+            if stat(path, &existing) == 0 {
+                // Permission bits first: a file made private stays so. The owner and group only where this
+                // process may give them (root, or a group it is in); otherwise the new file is its own.
+                fchmod(fd, existing.st_mode & 0o7777)
+                if fchown(fd, existing.st_uid, existing.st_gid) != 0 { _ = fchown(fd, getuid(), existing.st_gid) }
+            }
         }
 
         private var pending = WriteBuffer()
@@ -114,6 +129,7 @@ public enum AtomicFile {
             close(fd)
             fd = -1
             guard rename(temporary, path) == 0 else { throw AtomicFileError(path: path, step: "rename", errno: errno) }
+            pw_cleanup_remove(cleanup)
             let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
             let directoryFD = open(directory, O_RDONLY)
             if directoryFD >= 0 {
@@ -126,6 +142,7 @@ public enum AtomicFile {
             if fd >= 0 { close(fd) }
             fd = -1
             unlink(temporary)
+            pw_cleanup_remove(cleanup)
         }
     }
 }
