@@ -75,8 +75,16 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible, CustomDeb
         return "PostgresError(" + parts.joined(separator: ", ") + ")"
     }
 
-    /// True when the connection that raised this error cannot be used again.
-    public var isConnectionBroken: Bool { code == .connectionLost || code == .connectionFailed }
+    /// True when the connection that raised this error cannot be used again: it failed or broke on the
+    /// client's side, or the server said so — a connection exception (class 08), or the server ending
+    /// the session (57P01 an administrator's `pg_terminate_backend` or a fast shutdown, 57P02 a crash,
+    /// 57P03 not accepting connections yet, 57P04 the database dropped, 57P05 an idle session timed
+    /// out). A cancelled statement (57014) leaves the connection usable.
+    public var isConnectionBroken: Bool {
+        if code == .connectionLost || code == .connectionFailed { return true }
+        guard let sqlState else { return false }
+        return sqlState.errorClass == "08" || sqlState.rawValue.hasPrefix("57P")
+    }
 }
 
 /// A five-character SQLSTATE code with names for the ones this project tests for.

@@ -40,6 +40,46 @@ struct ExportTests {
             status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
     }
 
+    /// Runs `export --out path` with the ledger locked, so that it waits at its first read of it (after
+    /// making its temporary file), and calls `body` with the process, the locking connection and the
+    /// export's backend while it waits; then lets go of the lock, waits for the process to end and returns
+    /// what it wrote to standard error.
+    @discardableResult
+    private func withBlockedExport(
+        _ db: ScratchDatabase, out path: String, _ body: (Process, Connection, Int) async throws -> Void
+    ) async throws -> String {
+        let locker = try db.connect()
+        try locker.execute("BEGIN")
+        try locker.execute("LOCK TABLE delivery IN ACCESS EXCLUSIVE MODE")
+        let process = Process()
+        process.executableURL = Pledgewatch.binary
+        process.arguments = ["export", "--out", path]
+        process.environment = ProcessInfo.processInfo.environment.merging(["DATABASE_URL": db.conninfo]) { _, new in new }
+        process.standardOutput = FileHandle.nullDevice
+        let errors = Pipe()
+        process.standardError = errors
+        try process.run()
+        defer { process.waitUntilExit() }
+        var backend: Int?
+        let waiting = try await eventually {
+            // (This database's: the others are copies of one template, their tables' oids the same.)
+            backend = try locker.query(
+                """
+                SELECT pid FROM pg_locks
+                WHERE NOT granted AND relation = 'delivery'::regclass
+                  AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                """
+            ).first?.decode(Int.self)
+            return backend != nil
+        }
+        #expect(waiting)
+        if let backend { try await body(process, locker, backend) }
+        try locker.execute("ROLLBACK")
+        process.waitUntilExit()
+        try errors.fileHandleForWriting.close()
+        return String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    }
+
     @Test(
         "an export ended by SIGTERM, SIGINT or SIGHUP half-way removes its temporary file and leaves the old file as it was",
         arguments: [SIGTERM, SIGINT, SIGHUP])
@@ -50,37 +90,35 @@ struct ExportTests {
             try await withScratchDirectory { directory in
                 let path = directory.appendingPathComponent("dashboard.json").path
                 try Data("the previous dashboard\n".utf8).write(to: URL(fileURLWithPath: path))
-                // The ledger locked, the export waits at its first read of it — after making its temporary file.
-                let locker = try db.connect()
-                try locker.execute("BEGIN")
-                try locker.execute("LOCK TABLE delivery IN ACCESS EXCLUSIVE MODE")
-                let process = Process()
-                process.executableURL = Pledgewatch.binary
-                process.arguments = ["export", "--out", path]
-                process.environment = ProcessInfo.processInfo.environment.merging(["DATABASE_URL": db.conninfo]) { _, new in new }
-                process.standardOutput = FileHandle.nullDevice
-                process.standardError = FileHandle.nullDevice
-                try process.run()
-                let waiting = try await eventually {
-                    // (This database's: the others are copies of one template, their tables' oids the same.)
-                    try locker.query(
-                        """
-                        SELECT count(*) FROM pg_locks
-                        WHERE NOT granted AND relation = 'delivery'::regclass
-                          AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
-                        """
-                    ).scalar(Int.self) == 1
+                try await withBlockedExport(db, out: path) { process, _, _ in
+                    let during = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+                    #expect(during.count == 2 && during.contains { $0.hasPrefix(".dashboard.json.tmp-") }, "\(during)")
+                    kill(process.processIdentifier, signal)
+                    process.waitUntilExit()
+                    // Ended by the signal itself, as without the handler.
+                    #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == signal)
                 }
-                #expect(waiting)
-                let during = try FileManager.default.contentsOfDirectory(atPath: directory.path)
-                #expect(during.count == 2 && during.contains { $0.hasPrefix(".dashboard.json.tmp-") }, "\(during)")
-                kill(process.processIdentifier, signal)
-                process.waitUntilExit()
-                try locker.execute("ROLLBACK")
-                // Ended by the signal itself, as without the handler.
-                #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == signal)
                 #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["dashboard.json"])
                 #expect(try String(contentsOfFile: path, encoding: .utf8) == "the previous dashboard\n")
+            }
+        }
+    }
+
+    @Test("a session the server ends half-way (pg_terminate_backend, a shutdown) is 'database unavailable' (69), not an unexpected failure")
+    func terminatedSessionIsUnavailable() async throws {
+        try await ScratchDatabase.with { db in
+            #expect(try Pledgewatch.run(["seed"], database: db.conninfo).status == 0)
+            try await withScratchDirectory { directory in
+                let path = directory.appendingPathComponent("dashboard.json").path
+                let stderr = try await withBlockedExport(db, out: path) { process, locker, backend in
+                    try locker.query("SELECT pg_terminate_backend(\(backend)::int)")
+                    process.waitUntilExit()
+                    #expect(process.terminationReason == .exit && process.terminationStatus == 69)
+                }
+                // Whether the server's own message (57P01) arrives before the socket closes depends on where
+                // the session was; either way the database is unavailable, not the command broken.
+                #expect(stderr.hasPrefix("pledgewatch: database unavailable: "), "\(stderr)")
+                #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
             }
         }
     }

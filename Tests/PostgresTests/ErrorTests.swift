@@ -39,6 +39,26 @@ struct ErrorTests {
         }
     }
 
+    @Test("a session the server ends (57P01) breaks the connection; a cancelled statement (57014) does not")
+    func sessionEndedOrStatementCancelled() throws {
+        try ScratchDatabase.with(migrated: false) { database in
+            let ended = try database.connect()
+            // The backend signals itself: it ends the session with 57P01 while running this statement.
+            let error = failure(ended, "SELECT pg_terminate_backend(pg_backend_pid()), pg_sleep(5)")
+            #expect(error?.sqlState?.rawValue == "57P01" || error?.code == .connectionLost, "\(String(reflecting: error))")
+            #expect(error?.isConnectionBroken == true)
+            #expect(PostgresError(code: .server, sqlState: SQLState(rawValue: "57P01"), message: "").isConnectionBroken)
+            #expect(PostgresError(code: .server, sqlState: SQLState(rawValue: "08006"), message: "").isConnectionBroken)
+
+            let cancelled = try database.connect()
+            try cancelled.execute("SET statement_timeout = 1")
+            let timeout = failure(cancelled, "SELECT pg_sleep(5)")
+            #expect(timeout?.sqlState?.rawValue == "57014")
+            #expect(timeout?.isConnectionBroken == false)
+            #expect(try cancelled.query("SELECT \(7)").scalar(Int.self) == 7)
+        }
+    }
+
     @Test("two serializable transactions that conflict give serializationFailure; the opt-in retry succeeds")
     func serializationFailureAndRetry() throws {
         try ScratchDatabase.with(migrated: false) { database in
