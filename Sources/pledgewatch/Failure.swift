@@ -39,6 +39,9 @@ enum Failure {
         case let error as AtomicFileError:
             // sysexits: a missing directory is "not found"; any other refusal to create the file is EX_CANTCREAT.
             return (error.description, error.errno == ENOENT || error.errno == ENOTDIR ? notFound : cannotCreate)
+        case let error as ListenError:
+            // EX_UNAVAILABLE: the daemon cannot offer its service there (the port taken, say).
+            return (error.description, unavailable)
         case let error as SpoolError:
             // EX_CANTCREAT: the temporary copy of an input read once (standard input, a pipe).
             return (error.description, cannotCreate)

@@ -81,6 +81,16 @@ struct Serve: AsyncParsableCommand {
         logger[metadataKey: "database"] = "\(configuration.database.target)"
         let host = configuration.host
         let server = Server(configuration: configuration, logger: logger)
+        do {
+            try await run(server, host: host, logger: logger)
+        } catch let error as ListenError {
+            let (message, code) = Failure.describe(error)
+            try? StandardStream.error.write("pledgewatch: \(message)\n")
+            throw ExitCode(code)
+        }
+    }
+
+    private func run(_ server: Server, host: String, logger: Logger) async throws {
         try await server.run { [logger] port in
             // Scripts wait for this line; serving goes on without it if stdout cannot take it (a full disk; a
             // closed pipe ends the process with SIGPIPE, as for any command).

@@ -294,6 +294,42 @@ struct ServeTests {
         }
     }
 
+    @Test("a port already taken: one clear line, exit 69, and nothing evaluated or sent before")
+    func portTaken() throws {
+        try ScratchDatabase.with { db in
+            try seeded(db)
+            // A listening socket of this test's holds the port.
+            let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            defer { close(socket) }
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+            try withUnsafeMutablePointer(to: &address) { pointer in
+                try pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { generic in
+                    try #require(bind(socket, generic, length) == 0 && listen(socket, 1) == 0)
+                    try #require(getsockname(socket, generic, &length) == 0)
+                }
+            }
+            let port = Int(UInt16(bigEndian: address.sin_port))
+            // Bounded by timeout(1): a daemon that went on serving would otherwise never end the test.
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/timeout")
+            process.arguments = ["60", Pledgewatch.binary.path, "serve", "--listen", "127.0.0.1:\(port)", "--interval", "1"]
+            process.environment = ProcessInfo.processInfo.environment.merging(["DATABASE_URL": db.conninfo]) { _, new in new }
+            let errors = Pipe()
+            process.standardError = errors
+            process.standardOutput = FileHandle.nullDevice
+            try process.run()
+            let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 69, "\(stderr)")
+            #expect(stderr.hasSuffix("pledgewatch: cannot listen on 127.0.0.1:\(port): Address already in use\n"), "\(stderr)")
+            let connection = try db.connect()
+            #expect(try connection.query("SELECT count(*) FROM evaluation_run").scalar(Int.self) == 0)
+        }
+    }
+
     @Test("an evaluation that fails (no schema yet) leaves the leader the leader, and migrating lets it evaluate")
     func failedEvaluationKeepsLeadership() async throws {
         try await ScratchDatabase.with(migrated: false) { db in

@@ -18,12 +18,17 @@ final class EvaluationLoop: Service, Sendable {
     private let metrics: ServerMetrics
     private let logger: Logger
     private let onEvaluated: @Sendable () -> Void
+    /// Signalled once the HTTP server listens: nothing is evaluated (nor a webhook sent) before, so a
+    /// daemon that cannot listen (its port taken) fails having done nothing.
+    private let listening: Wakeup?
     let ledgerChanged = Wakeup()
     private let state = Mutex<(leader: Bool, lastRun: ContinuousClock.Instant?, dirty: Bool)>((false, nil, true))
 
     init(
-        configuration: ServeConfiguration, metrics: ServerMetrics, logger: Logger, onEvaluated: @escaping @Sendable () -> Void
+        configuration: ServeConfiguration, metrics: ServerMetrics, logger: Logger, startsWhen listening: Wakeup? = nil,
+        onEvaluated: @escaping @Sendable () -> Void
     ) {
+        self.listening = listening
         self.configuration = configuration
         // One connection: the advisory lock belongs to its session.
         leaderConnection = PostgresClient(configuration: configuration.database, maxConnections: 1)
@@ -40,6 +45,7 @@ final class EvaluationLoop: Service, Sendable {
 
     func run() async throws {
         await cancelWhenGracefulShutdown {
+            await self.listening?.wait()
             while !Task.isCancelled {
                 await self.tick()
                 await self.ledgerChanged.wait(timeout: self.pollInterval)

@@ -1,8 +1,10 @@
 import Foundation
 import Hummingbird
+import NIOCore
 import Logging
 import Postgres
 import ServiceLifecycle
+import Synchronization
 
 /// `pledgewatch serve`: the HTTP API, the evaluation loop (leader only), the change listener and the
 /// dashboard cache, run together under swift-service-lifecycle so SIGTERM/SIGINT stop them gracefully:
@@ -23,11 +25,19 @@ public struct Server: Sendable {
         let client = PostgresClient(configuration: configuration.database, maxConnections: configuration.poolSize)
         defer { client.close() }
         let refresher = CacheRefresher(configuration: configuration, client: client, cache: cache, metrics: metrics, logger: logger)
-        let evaluations = EvaluationLoop(configuration: configuration, metrics: metrics, logger: logger) { refresher.changed.signal() }
+        let listening = Wakeup()
+        let bound = Atomic<Bool>(false)
+        let evaluations = EvaluationLoop(configuration: configuration, metrics: metrics, logger: logger, startsWhen: listening) {
+            refresher.changed.signal()
+        }
         let listener = ChangeListener(
             configuration: configuration.database, logger: logger,
             onLedgerChange: { evaluations.noteLedgerChange() }, onStateChange: { refresher.changed.signal() })
-        let app = buildApplication(cache: cache, client: client, metrics: metrics, onListening: onListening)
+        let app = buildApplication(cache: cache, client: client, metrics: metrics) { port in
+            bound.store(true, ordering: .sequentiallyConsistent)
+            listening.signal()
+            onListening(port)
+        }
         let group = ServiceGroup(
             configuration: .init(
                 services: [
@@ -35,7 +45,13 @@ public struct Server: Sendable {
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
-        try await group.run()
+        do {
+            try await group.run()
+        } catch let error as IOError where !bound.load(ordering: .sequentiallyConsistent) {
+            // The address could not be bound (in use, not this machine's, a privileged port): the other
+            // services stopped with it, before the evaluation loop started.
+            throw ListenError(address: "\(configuration.host):\(configuration.port)", errno: error.errnoCode)
+        }
     }
 
     /// The HTTP application exactly as it runs (tests build this too).
@@ -56,4 +72,11 @@ public struct Server: Sendable {
             onServerRunning: { channel in onListening(channel.localAddress?.port ?? 0) },
             logger: logger)
     }
+}
+
+/// `serve` could not listen where it was told to.
+public struct ListenError: Error, CustomStringConvertible {
+    public let address: String
+    public let errno: Int32
+    public var description: String { "cannot listen on \(address): \(String(cString: strerror(errno)))" }
 }

@@ -33,6 +33,12 @@ final class Wakeup: Sendable {
         }
     }
 
+    /// Returns on a signal (or one sent before), or when the task is cancelled.
+    func wait() async {
+        await waitForSignal()
+        releaseWaiter()
+    }
+
     private func waitForSignal() async {
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
