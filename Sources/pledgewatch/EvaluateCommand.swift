@@ -60,6 +60,10 @@ struct Evaluate: ParsableCommand {
 
     func run() throws {
         MallocArenas.limit()
+        // Its news written to a pipe nobody reads any more must not end the run before its notifications
+        // go out: the write fails (EPIPE) and is reported as any unwritable output is (74), after them. (The
+        // other commands keep SIGPIPE's default: `pledgewatch pledge list | head -1` ends quietly, as `cat` does.)
+        signal(SIGPIPE, SIG_IGN)
         try Failure.guarding {
             let db = try connection.connect()
             var evaluator = Evaluator(connection: db)

@@ -71,6 +71,21 @@ struct EvaluateTests {
         }
     }
 
+    @Test("an evaluation whose news goes to a closed pipe still sends its notification, then exits 74 (not killed by SIGPIPE)")
+    func newsToClosedPipe() throws {
+        try withAlerting { db, receiver, env, run in
+            _ = try run(["evaluate", "--as-of", "2023-11-14"])
+            // A pipe nobody reads: writing to it raises SIGPIPE, whose default action ends a process.
+            let pipe = Pipe()
+            try pipe.fileHandleForReading.close()
+            let firing = try Pledgewatch.run(
+                ["evaluate", "--as-of", "2023-11-14"], database: db.conninfo, environment: env, stdout: pipe.fileHandleForWriting)
+            #expect(firing.status == 74, "\(firing)")
+            #expect(firing.stderr == "pledgewatch: cannot write to standard output: Broken pipe\n", "\(firing)")
+            #expect(Self.likelyMiss(receiver).map(\.status) == ["firing"])
+        }
+    }
+
     @Test("a receiver down for an hour loses nothing and receives no duplicate key once it is back")
     func receiverDown() throws {
         try withAlerting(receiverDown: true) { db, receiver, env, _ in
