@@ -54,6 +54,10 @@ public struct DeliveryCSV: Sendable {
             let value = record.fields[position].trimmedOfWhitespace
             return value.isEmpty ? nil : value
         }
+        // PostgreSQL's text cannot hold NUL: said here, with the line, rather than by the database's COPY.
+        if let column = values.indices.first(where: { values[$0]?.utf8.contains(0) == true }) {
+            return .failure(RowProblem(line: record.line, reason: "\(Self.columns[column]): contains a NUL character, which text cannot hold"))
+        }
         if let date = values[1], CalendarDate(iso: date) == nil {
             return .failure(
                 RowProblem(line: record.line, reason: "date: \(Self.quoted(date)) is not a real calendar date as YYYY-MM-DD"))

@@ -102,7 +102,9 @@ public struct NewDelivery: Sendable, Equatable {
 /// Who is acting: `--by`, else the operating-system user.
 public enum Actor {
     public static func resolve(_ explicit: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws(InputError) -> String {
-        let name = explicit ?? environment["USER"] ?? environment["LOGNAME"] ?? NSUserName()
+        // Said explicitly, the name must be one; only an unnamed operating-system user is "unknown".
+        if let explicit { return try FreeText.validate(explicit, field: "by", maxLength: 200, required: true) }
+        let name = environment["USER"] ?? environment["LOGNAME"] ?? NSUserName()
         return try FreeText.validate(name.isEmpty ? "unknown" : name, field: "by", maxLength: 200, required: true)
     }
 }

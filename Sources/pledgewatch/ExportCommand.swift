@@ -34,6 +34,7 @@ struct Export: ParsableCommand {
             guard case .currency(let currency) = try PledgeUnit.parse(reportingCurrency, field: "reporting-currency") else {
                 throw InputError.invalid(field: "reporting-currency", value: reportingCurrency, expected: "an ISO 4217 code such as EUR")
             }
+            if out?.isEmpty == true { throw InputError.invalid(field: "out", value: "", expected: "the path of the file to write") }
             var service = DashboardService(connection: try connection.connect())
             service.reportingCurrency = currency
             let filter = DashboardService.Filter(

@@ -65,6 +65,7 @@ struct FXCommand: ParsableCommand {
 
         func run() throws {
             try Failure.guarding {
+                guard limit >= 1 else { throw InputError.invalid(field: "limit", value: "\(limit)", expected: "a whole number of rates, at least 1") }
                 let rates = try Administration(connection: try connection.connect(), actor: "fx").fx.list(currency: currency, limit: limit)
                 let views = rates.map { View(base: $0.base, quote: $0.quote, date: $0.date.description, rate: $0.rate.description, source: $0.source) }
                 if output.json { return try Render.json(views) }

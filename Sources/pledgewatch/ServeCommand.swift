@@ -68,7 +68,7 @@ struct Serve: AsyncParsableCommand {
             }
         }
         var logger = Logger(label: "pledgewatch.serve") { label in
-            let level = environment["PLEDGEWATCH_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+            let level = environment["PLEDGEWATCH_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .info
             if format == "json" {
                 var handler = JSONLogHandler(label: label)
                 handler.logLevel = level

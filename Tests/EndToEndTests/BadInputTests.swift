@@ -188,6 +188,52 @@ struct BadInputTests {
         }
     }
 
+    @Test("values the parser lets through but the command cannot use are bad input (65), named, with nothing written")
+    func emptyOrNegativeValues() throws {
+        try ScratchDatabase.with { db in
+            try db.seedWithOneRate()
+            let before = try DatabaseSnapshot.take(db)
+            for (arguments, mention) in [
+                (BadInput.record("eu-1m-rounds", quantity: "5", on: "2024-01-05") + ["--by", ""], "invalid by: \"\""),
+                (["fx", "list", "--limit=-1"], "invalid limit: \"-1\""),
+                (["fx", "list", "--limit", "0"], "invalid limit: \"0\""),
+                (["export", "--out", ""], "invalid out: \"\""),
+            ] {
+                let result = try db.run(arguments)
+                #expect(result.status == 65, "\(arguments): \(result)")
+                #expect(result.stderr.contains(mention), "\(arguments): \(result.stderr)")
+            }
+            #expect(try DatabaseSnapshot.take(db) == before)
+        }
+    }
+
+    @Test("check's usage errors are 3 UNKNOWN, as Nagios plugins report them, not 64; its help is 0")
+    func checkUsageIsUnknown() throws {
+        try ScratchDatabase.with { db in
+            try db.seedWithOneRate()
+            for arguments in [["check", "--bogus"], ["check", "--stalled-after-days", "-5"], ["check", "extra"]] {
+                let result = try db.run(arguments)
+                #expect(result.status == 3, "\(arguments): \(result)")
+                #expect(result.stderr.hasPrefix("UNKNOWN - "), "\(arguments): \(result.stderr)")
+            }
+            #expect(try db.run(["check", "--help"]).status == 0)
+            // Elsewhere a usage error stays 64.
+            #expect(try db.run(["pledge", "list", "--bogus"]).status == 64)
+        }
+    }
+
+    @Test("PLEDGEWATCH_LOG_LEVEL is read whatever its case")
+    func logLevelCase() throws {
+        try ScratchDatabase.with { db in
+            try db.seedWithOneRate()
+            let result = try db.run(
+                ["import", "deliveries", "-"], stdin: "pledge,date,quantity\neu-1m-rounds,2024-01-05,5\n",
+                environment: ["PLEDGEWATCH_LOG_LEVEL": "INFO"])
+            #expect(result.status == 0, "\(result)")
+            #expect(result.stderr.contains("imported straight into the ledger"), "\(result.stderr)")
+        }
+    }
+
     @Test("the same idempotency key with the same values succeeds and adds nothing; with other values it is a conflict (67)")
     func idempotencyKey() throws {
         try ScratchDatabase.with { db in

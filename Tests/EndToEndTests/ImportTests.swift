@@ -336,6 +336,9 @@ struct BadCSV: Sendable, CustomTestStringConvertible {
             Data("pledge,date,quantity,note\neu-1m-rounds,2023-12-15,5,ok\neu-1m-rounds,2023-12-16,5,caf".utf8) + Data([0xE9, 0x0A]),
             mentions: ["line 3", "UTF-8"]),
         BadCSV(
+            "a NUL character in a note", "pledge,date,quantity,note\neu-1m-rounds,2023-12-15,5,ok\neu-1m-rounds,2023-12-16,5,a\u{0}b\n",
+            mentions: ["line 3: note", "NUL"]),
+        BadCSV(
             "a header that is not valid UTF-8", Data([0x70, 0xFF, 0x2C]) + Data("date,quantity\n".utf8),
             mentions: ["header", "UTF-8"]),
         BadCSV("an empty file", "", mentions: ["file", "empty"]),
