@@ -23,6 +23,13 @@ public final class Connection: @unchecked Sendable {
     /// Connects, or throws `.connectionFailed` naming host, port and database (never the password).
     public init(_ configuration: ConnectionConfiguration = .resolve()) throws {
         self.configuration = configuration
+        if let reason = configuration.parseError {
+            // Said as such: with it, libpq would report the defaults it fell back to, not the mistake.
+            throw PostgresError(
+                code: .invalidConnectionString,
+                message: "the database URL or conninfo (--database-url, DATABASE_URL) cannot be read: "
+                    + ConnectionConfiguration.redact(reason, password: configuration.target.password))
+        }
         guard let handle = PQconnectdb(configuration.conninfo) else {
             throw PostgresError(code: .connectionFailed, message: "libpq could not allocate a connection")
         }
@@ -34,7 +41,7 @@ public final class Connection: @unchecked Sendable {
             throw PostgresError(
                 code: .connectionFailed,
                 message: "could not connect to PostgreSQL at \(configuration.target): \(reason)",
-                hint: "start a server (Scripts/pg start) or set DATABASE_URL / PGHOST and PGPORT")
+                hint: "is PostgreSQL running there? Otherwise set --database-url or DATABASE_URL (or PGHOST, PGPORT, PGDATABASE)")
         }
         self.handle = handle
         // Server notices ("relation already exists, skipping") would otherwise be printed on stderr by

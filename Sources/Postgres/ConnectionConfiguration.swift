@@ -22,6 +22,17 @@ public struct ConnectionConfiguration: Sendable, CustomStringConvertible {
         return ConnectionConfiguration("")
     }
 
+    /// Why libpq cannot read the conninfo or URL (its own words), or nil when it can.
+    public var parseError: String? {
+        var errorMessage: UnsafeMutablePointer<CChar>?
+        if let options = PQconninfoParse(conninfo, &errorMessage) {
+            PQconninfoFree(options)
+            return nil
+        }
+        defer { if let errorMessage { PQfreemem(errorMessage) } }
+        return errorMessage.map { String(cString: $0).trimmingCharacters(in: .whitespacesAndNewlines) } ?? "unreadable"
+    }
+
     /// The connection's target as libpq resolves it (defaults included), without the password.
     public var target: Target {
         var values: [String: String] = [:]

@@ -6,7 +6,7 @@
 public struct PostgresError: Error, Sendable, CustomStringConvertible, CustomDebugStringConvertible {
     /// What went wrong, in broad strokes.
     public struct Code: Sendable, Hashable, CustomStringConvertible {
-        enum Base: String, Sendable { case connectionFailed, connectionLost, server, decoding, copy, usage }
+        enum Base: String, Sendable { case connectionFailed, connectionLost, server, decoding, copy, usage, invalidConnectionString }
         let base: Base
         /// Connecting failed (server down, wrong host or port, authentication refused).
         public static let connectionFailed = Code(base: .connectionFailed)
@@ -20,6 +20,8 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible, CustomDeb
         public static let copy = Code(base: .copy)
         /// The driver was used in a way it does not support (for example a row with the wrong arity).
         public static let usage = Code(base: .usage)
+        /// The conninfo or URL given is not one libpq can read: nothing was tried.
+        public static let invalidConnectionString = Code(base: .invalidConnectionString)
         public var description: String { base.rawValue }
     }
 

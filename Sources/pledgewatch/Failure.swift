@@ -52,6 +52,8 @@ enum Failure {
             return (error.description, busy)
         case let error as MigrationError:
             return (error.description, schema)
+        case let error as PostgresError where error.code == .invalidConnectionString:
+            return (error.message, badInput)
         case let error as PostgresError where error.isConnectionBroken:
             return ("database unavailable: \(error.message)" + (error.hint.map { " (\($0))" } ?? ""), unavailable)
         case let error as PostgresError where error.sqlState == .undefinedTable || error.sqlState == .undefinedFunction:

@@ -207,6 +207,19 @@ struct BadInputTests {
         }
     }
 
+    @Test("a database URL libpq cannot read is bad input (65) in libpq's words, not 'unavailable' at its defaults")
+    func unreadableDatabaseURL() throws {
+        for (url, mention) in [
+            ("garbage", "missing \"=\" after \"garbage\""),
+            ("postgres://u:secret@127.0.0.1:1/db?bogus=1", "invalid URI query parameter: \"bogus\""),
+        ] {
+            let result = try Pledgewatch.run(["pledge", "list"], environment: ["DATABASE_URL": url])
+            #expect(result.status == 65, "\(url): \(result)")
+            #expect(result.stderr.contains("cannot be read") && result.stderr.contains(mention), "\(result.stderr)")
+            #expect(!result.stderr.contains("secret"))
+        }
+    }
+
     @Test("check's usage errors are 3 UNKNOWN, as Nagios plugins report them, not 64; its help is 0")
     func checkUsageIsUnknown() throws {
         try ScratchDatabase.with { db in
