@@ -112,9 +112,10 @@ struct ActorTests {
         #expect(try Actor.resolve(nil, environment: ["LOGNAME": "carol"]) == "carol")
     }
 
-    @Test("an empty name becomes unknown, a blank one is refused")
+    @Test("an unnamed operating-system user becomes unknown; an explicit empty or blank --by is refused")
     func emptyAndBlank() throws {
-        #expect(try Actor.resolve("", environment: [:]) == "unknown")
+        // `--by "$OPERATOR"` with the variable unset is a script's mistake, not a name.
+        #expect(refusal { try Actor.resolve("", environment: ["USER": "bob"]) }?.field == "by")
         #expect(try Actor.resolve(nil, environment: ["USER": ""]) == "unknown")
         #expect(refusal { try Actor.resolve("   ", environment: [:]) }?.field == "by")
         #expect(refusal { try Actor.resolve(String(repeating: "a", count: 201), environment: [:]) }?.field == "by")
