@@ -1,6 +1,7 @@
 #include <limits.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <unistd.h>
 #include "signal_cleanup.h"
@@ -8,14 +9,16 @@
 #define SLOTS 8
 
 static char paths[SLOTS][PATH_MAX];
-static volatile sig_atomic_t used[SLOTS];
+// Set (release) once the slot's path is written, cleared before it may be rewritten; read (acquire) by the
+// handler on whichever thread the signal lands. Lock-free, so safe to read in a signal handler.
+static atomic_int used[SLOTS];
 static pthread_mutex_t registry = PTHREAD_MUTEX_INITIALIZER;
 static pthread_once_t installed = PTHREAD_ONCE_INIT;
 static const int handled[] = {SIGINT, SIGTERM, SIGHUP};
 
 static void on_signal(int signal_number) {
     for (int slot = 0; slot < SLOTS; slot++) {
-        if (used[slot]) unlink(paths[slot]);
+        if (atomic_load_explicit(&used[slot], memory_order_acquire)) unlink(paths[slot]);
     }
     // SA_RESETHAND restored the default action on entry; the signal stays blocked until this returns,
     // then ends the process as it would have without the handler.
@@ -41,9 +44,9 @@ int pw_cleanup_add(const char *path) {
     int found = -1;
     pthread_mutex_lock(&registry);
     for (int slot = 0; slot < SLOTS && found < 0; slot++) {
-        if (!used[slot]) {
+        if (!atomic_load_explicit(&used[slot], memory_order_relaxed)) {
             strcpy(paths[slot], path);
-            used[slot] = 1;
+            atomic_store_explicit(&used[slot], 1, memory_order_release);
             found = slot;
         }
     }
@@ -54,6 +57,6 @@ int pw_cleanup_add(const char *path) {
 void pw_cleanup_remove(int slot) {
     if (slot < 0 || slot >= SLOTS) return;
     pthread_mutex_lock(&registry);
-    used[slot] = 0;
+    atomic_store_explicit(&used[slot], 0, memory_order_release);
     pthread_mutex_unlock(&registry);
 }

@@ -99,18 +99,22 @@ final class ReplayableInput {
                     + "(\(String(cString: strerror(errno)))): set TMPDIR to a writable directory")
         }
         unlink(template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) })
+        _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
         do {
             let writer = FileHandle(fileDescriptor: fd, closeOnDealloc: false)
             while let chunk = try Self.read(input, name: name), !chunk.isEmpty {
-                try writer.write(contentsOf: chunk)
+                do {
+                    try writer.write(contentsOf: chunk)
+                } catch {
+                    throw SpoolError(
+                        description: "cannot keep \(name == "-" ? "standard input" : name) in a temporary file in \(directory) "
+                            + "(\(Self.reason(error))): set TMPDIR to a directory with room")
+                }
             }
             return fd
-        } catch let error as InputError {
-            close(fd)
-            throw error
         } catch {
             close(fd)
-            throw SpoolError(description: "cannot keep \(name == "-" ? "standard input" : name) in a temporary file in \(directory): \(error)")
+            throw error
         }
     }
 
@@ -119,10 +123,14 @@ final class ReplayableInput {
         do {
             return try input.read(upToCount: 1 << 20)
         } catch {
-            let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
-            let reason = underlying.map { String(cString: strerror(Int32($0.code))) } ?? "\(error)"
-            throw InputError.invalid(field: "file", value: name, expected: "a CSV file that can be read (\(reason))")
+            throw InputError.invalid(field: "file", value: name, expected: "a CSV file that can be read (\(Self.reason(error)))")
         }
+    }
+
+    /// The system's words for a Foundation file error ("No space left on device"), not its domain and code.
+    private static func reason(_ error: any Error) -> String {
+        let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
+        return underlying.map { String(cString: strerror(Int32($0.code))) } ?? "\(error)"
     }
 
     /// A reader from the first byte.
@@ -130,7 +138,7 @@ final class ReplayableInput {
         switch source {
         case .file(let path): return try CSVFile(path: path)
         case .spooled(let fd):
-            let copy = dup(fd)
+            let copy = fcntl(fd, F_DUPFD_CLOEXEC, 0)
             guard copy >= 0 else {
                 throw SpoolError(description: "cannot read back the temporary copy of \(name): \(String(cString: strerror(errno)))")
             }

@@ -23,20 +23,16 @@ public final class Connection: @unchecked Sendable {
     /// Connects, or throws `.connectionFailed` naming host, port and database (never the password).
     public init(_ configuration: ConnectionConfiguration = .resolve()) throws {
         self.configuration = configuration
-        if let reason = configuration.parseError {
-            // Said as such: with it, libpq would report the defaults it fell back to, not the mistake.
-            throw PostgresError(
-                code: .invalidConnectionString,
-                message: "the database URL or conninfo (--database-url, DATABASE_URL) cannot be read: "
-                    + ConnectionConfiguration.redact(reason, password: configuration.target.password))
-        }
+        try configuration.validate()
         guard let handle = PQconnectdb(configuration.conninfo) else {
             throw PostgresError(code: .connectionFailed, message: "libpq could not allocate a connection")
         }
         guard PQstatus(handle) == CONNECTION_OK else {
             let reason = ConnectionConfiguration.redact(
-                String(cString: PQerrorMessage(handle)).trimmingCharacters(in: .whitespacesAndNewlines),
-                password: configuration.target.password)
+                ConnectionConfiguration.redact(
+                    String(cString: PQerrorMessage(handle)).trimmingCharacters(in: .whitespacesAndNewlines),
+                    password: configuration.target.password),
+                unparsed: configuration.conninfo)
             PQfinish(handle)
             throw PostgresError(
                 code: .connectionFailed,

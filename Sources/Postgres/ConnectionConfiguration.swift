@@ -65,7 +65,7 @@ public struct ConnectionConfiguration: Sendable, CustomStringConvertible {
 
     public var description: String { target.description }
 
-    /// `text` with every occurrence of `password` (and a URL's `user:password@`) masked.
+    /// `text` with every occurrence of `password` (as given, or percent-encoded) masked.
     static func redact(_ text: String, password: String?) -> String {
         var result = text
         if let password, !password.isEmpty {
@@ -75,6 +75,39 @@ public struct ConnectionConfiguration: Sendable, CustomStringConvertible {
             }
         }
         return result
+    }
+
+    /// `text` with every password this conninfo or URL spells masked, read from its text: for when libpq
+    /// cannot parse it (and may quote it back, a URL whole or a bad `%` token of its password).
+    static func redact(_ text: String, unparsed conninfo: String) -> String {
+        var result = redact(text, password: ProcessInfo.processInfo.environment["PGPASSWORD"])
+        let patterns = [
+            #"^[A-Za-z][A-Za-z0-9+.-]*://[^/?#@]*?:([^/?#]*)@"#,  // scheme://user:password@host
+            #"password\s*=\s*('(?:[^'\\]|\\.)*'|[^\s]+)"#,  // password=… in key/value form
+            #"[?&]password=([^&#]*)"#,  // a URL's ?password=…
+        ]
+        for pattern in patterns {
+            guard let expression = try? NSRegularExpression(pattern: pattern) else { continue }
+            let whole = NSRange(conninfo.startIndex..., in: conninfo)
+            for match in expression.matches(in: conninfo, range: whole) {
+                guard let range = Range(match.range(at: 1), in: conninfo), !range.isEmpty else { continue }
+                var secret = String(conninfo[range])
+                if secret.hasPrefix("'"), secret.hasSuffix("'"), secret.count >= 2 { secret = String(secret.dropFirst().dropLast()) }
+                result = redact(result, password: secret)
+                if let decoded = secret.removingPercentEncoding { result = redact(result, password: decoded) }
+            }
+        }
+        return result
+    }
+
+    /// Throws `.invalidConnectionString` when libpq cannot read the conninfo or URL, in its own words (any
+    /// password masked): with it, libpq would report the defaults it fell back to, not the mistake.
+    public func validate() throws {
+        guard let reason = parseError else { return }
+        throw PostgresError(
+            code: .invalidConnectionString,
+            message: "the database URL or conninfo (--database-url, DATABASE_URL) cannot be read: "
+                + Self.redact(reason, unparsed: conninfo))
     }
 
     /// Host, port, database and user: enough to say where a failure happened.

@@ -49,14 +49,18 @@ struct Pledgewatch: AsyncParsableCommand {
     }
 
     /// `check` speaks the Nagios plugin codes: its usage errors (an unknown flag, a value the parser
-    /// refuses) are 3 UNKNOWN, not 64, which a monitoring system would misread.
+    /// refuses) are 3 UNKNOWN, not 64, which a monitoring system would misread — with the plugin line on
+    /// standard output, where Nagios and NRPE read it, and the parser's whole message on stderr.
     static func checkUsageIsUnknown(_ arguments: [String]) {
         guard arguments.first == Check.configuration.commandName else { return }
         do {
             _ = try parseAsRoot(arguments)
         } catch {
             guard exitCode(for: error) == .validationFailure else { return }
-            try? StandardStream.error.write("UNKNOWN - " + fullMessage(for: error) + "\n")
+            let message = message(for: error)
+            let first = message.split(separator: "\n").first.map(String.init) ?? message
+            try? Render.line("PLEDGEWATCH UNKNOWN - usage: " + first)
+            try? StandardStream.error.write(fullMessage(for: error) + "\n")
             Foundation.exit(3)
         }
     }

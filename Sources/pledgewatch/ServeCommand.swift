@@ -41,6 +41,8 @@ struct Serve: AsyncParsableCommand {
         let format = logFormat ?? environment["PLEDGEWATCH_LOG_FORMAT"] ?? "text"
         try Failure.guarding {
             configuration.database = connection.configuration
+            // Refused now: the daemon's loops would otherwise retry a URL that can never work.
+            try configuration.database.validate()
             try configuration.setListen(listen ?? environment["PLEDGEWATCH_LISTEN"] ?? "127.0.0.1:8080")
             // The flag wins; the variable, when it is what counts, must be a number (not silently the default).
             let seconds = try interval ?? environment["PLEDGEWATCH_INTERVAL"].flatMap({ $0.isEmpty ? nil : $0 }).map { text throws(InputError) in

@@ -40,44 +40,58 @@ struct ExportTests {
             status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
     }
 
+    /// How a blocked export ended.
+    struct Ended {
+        let reason: Process.TerminationReason
+        let status: Int32
+        let stderr: String
+    }
+
     /// Runs `export --out path` with the ledger locked, so that it waits at its first read of it (after
-    /// making its temporary file), and calls `body` with the process, the locking connection and the
-    /// export's backend while it waits; then lets go of the lock, waits for the process to end and returns
-    /// what it wrote to standard error.
-    @discardableResult
-    private func withBlockedExport(
-        _ db: ScratchDatabase, out path: String, _ body: (Process, Connection, Int) async throws -> Void
-    ) async throws -> String {
+    /// making its temporary file), and calls `act` with the process and the export's backend while it
+    /// waits; then lets go of the lock (also when `act` throws), waits for the process and says how it
+    /// ended. The signals are at their default actions in it, whatever this test process inherited.
+    private func blockedExport(
+        _ db: ScratchDatabase, out path: String, _ act: (Process, _ backend: Int, _ locker: Connection) async throws -> Void
+    ) async throws -> Ended {
         let locker = try db.connect()
         try locker.execute("BEGIN")
         try locker.execute("LOCK TABLE delivery IN ACCESS EXCLUSIVE MODE")
         let process = Process()
-        process.executableURL = Pledgewatch.binary
-        process.arguments = ["export", "--out", path]
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [Pledgewatch.defaultSignals, Pledgewatch.binary.path, "export", "--out", path]
         process.environment = ProcessInfo.processInfo.environment.merging(["DATABASE_URL": db.conninfo]) { _, new in new }
         process.standardOutput = FileHandle.nullDevice
         let errors = Pipe()
         process.standardError = errors
         try process.run()
-        defer { process.waitUntilExit() }
-        var backend: Int?
-        let waiting = try await eventually {
-            // (This database's: the others are copies of one template, their tables' oids the same.)
-            backend = try locker.query(
-                """
-                SELECT pid FROM pg_locks
-                WHERE NOT granted AND relation = 'delivery'::regclass
-                  AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
-                """
-            ).first?.decode(Int.self)
-            return backend != nil
+        do {
+            var backend: Int?
+            let waiting = try await eventually {
+                // (This database's: the others are copies of one template, their tables' oids the same.)
+                backend = try locker.query(
+                    """
+                    SELECT pid FROM pg_locks
+                    WHERE NOT granted AND relation = 'delivery'::regclass
+                      AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                    """
+                ).first?.decode(Int.self)
+                return backend != nil
+            }
+            #expect(waiting)
+            if let backend { try await act(process, backend, locker) }
+        } catch {
+            locker.close()
+            process.waitUntilExit()
+            throw error
         }
-        #expect(waiting)
-        if let backend { try await body(process, locker, backend) }
-        try locker.execute("ROLLBACK")
+        // The lock goes before the wait: an export still waiting for the ledger then ends.
+        locker.close()
         process.waitUntilExit()
         try errors.fileHandleForWriting.close()
-        return String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        return Ended(
+            reason: process.terminationReason, status: process.terminationStatus,
+            stderr: String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
     }
 
     @Test(
@@ -90,14 +104,13 @@ struct ExportTests {
             try await withScratchDirectory { directory in
                 let path = directory.appendingPathComponent("dashboard.json").path
                 try Data("the previous dashboard\n".utf8).write(to: URL(fileURLWithPath: path))
-                try await withBlockedExport(db, out: path) { process, _, _ in
+                let ended = try await blockedExport(db, out: path) { process, _, _ in
                     let during = try FileManager.default.contentsOfDirectory(atPath: directory.path)
                     #expect(during.count == 2 && during.contains { $0.hasPrefix(".dashboard.json.tmp-") }, "\(during)")
                     kill(process.processIdentifier, signal)
-                    process.waitUntilExit()
-                    // Ended by the signal itself, as without the handler.
-                    #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == signal)
                 }
+                // Ended by the signal itself, as without the handler.
+                #expect(ended.reason == .uncaughtSignal && ended.status == signal, "\(ended)")
                 #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["dashboard.json"])
                 #expect(try String(contentsOfFile: path, encoding: .utf8) == "the previous dashboard\n")
             }
@@ -110,15 +123,37 @@ struct ExportTests {
             #expect(try Pledgewatch.run(["seed"], database: db.conninfo).status == 0)
             try await withScratchDirectory { directory in
                 let path = directory.appendingPathComponent("dashboard.json").path
-                let stderr = try await withBlockedExport(db, out: path) { process, locker, backend in
+                let ended = try await blockedExport(db, out: path) { _, backend, locker in
                     try locker.query("SELECT pg_terminate_backend(\(backend)::int)")
-                    process.waitUntilExit()
-                    #expect(process.terminationReason == .exit && process.terminationStatus == 69)
                 }
+                #expect(ended.reason == .exit && ended.status == 69, "\(ended)")
                 // Whether the server's own message (57P01) arrives before the socket closes depends on where
                 // the session was; either way the database is unavailable, not the command broken.
-                #expect(stderr.hasPrefix("pledgewatch: database unavailable: "), "\(stderr)")
+                #expect(ended.stderr.hasPrefix("pledgewatch: database unavailable: "), "\(ended.stderr)")
                 #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
+            }
+        }
+    }
+
+    @Test("export --out /dev/stdout writes to the standard output the shell opened (appending to a log), not over the file")
+    func outToStandardOutput() throws {
+        try ScratchDatabase.with { db in
+            #expect(try Pledgewatch.run(["seed"], database: db.conninfo).status == 0)
+            try withScratchDirectory { directory in
+                let log = directory.appendingPathComponent("run.log").path
+                try Data("an earlier line\n".utf8).write(to: URL(fileURLWithPath: log))
+                var before = stat()
+                #expect(stat(log, &before) == 0)
+                let handle = try #require(FileHandle(forUpdatingAtPath: log))
+                try handle.seekToEnd()
+                let result = try Pledgewatch.run(["export", "--out", "/dev/stdout"], database: db.conninfo, stdout: handle)
+                try handle.close()
+                #expect(result.status == 0, "\(result)")
+                let document = try Pledgewatch.run(["export"], database: db.conninfo).stdout
+                #expect(try String(contentsOfFile: log, encoding: .utf8) == "an earlier line\n" + document)
+                var after = stat()
+                #expect(stat(log, &after) == 0 && after.st_ino == before.st_ino, "the same file, not a new one renamed over it")
+                #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["run.log"])
             }
         }
     }

@@ -327,6 +327,11 @@ struct ServeTests {
             #expect(stderr.hasSuffix("pledgewatch: cannot listen on 127.0.0.1:\(port): Address already in use\n"), "\(stderr)")
             let connection = try db.connect()
             #expect(try connection.query("SELECT count(*) FROM evaluation_run").scalar(Int.self) == 0)
+            // A host name that does not resolve: the same.
+            let unresolved = try Pledgewatch.run(["serve", "--listen", "no-such-host.invalid:8080"], database: db.conninfo)
+            #expect(unresolved.status == 69, "\(unresolved)")
+            #expect(unresolved.stderr.hasSuffix("pledgewatch: cannot listen on no-such-host.invalid:8080: the host name cannot be resolved\n"))
+            #expect(try connection.query("SELECT count(*) FROM evaluation_run").scalar(Int.self) == 0)
         }
     }
 

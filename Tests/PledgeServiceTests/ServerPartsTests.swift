@@ -194,6 +194,40 @@ struct ServerPartsTests {
         }
     }
 
+    @Test("someone else's symbolic link is replaced, not followed; a dangling one too")
+    func atomicFileDoesNotFollowOthersLinks() throws {
+        try Self.inScratchDirectory { directory, path in
+            let victim = directory.appendingPathComponent("victim.txt").path
+            try Data("precious".utf8).write(to: URL(fileURLWithPath: victim))
+            try FileManager.default.createSymbolicLink(atPath: path, withDestinationPath: victim)
+            // Only root can give a link to another user; elsewhere the link is this user's, and followed.
+            guard getuid() == 0 else { return }
+            #expect(lchown(path, 1234, 1234) == 0)
+            try AtomicFile.write(Data("dashboard".utf8), to: path)
+            #expect(FileManager.default.contents(atPath: victim) == Data("precious".utf8))
+            var info = stat()
+            #expect(lstat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFREG)
+            #expect(FileManager.default.contents(atPath: path) == Data("dashboard".utf8))
+
+            let dangling = directory.appendingPathComponent("dangling.json").path
+            try FileManager.default.createSymbolicLink(atPath: dangling, withDestinationPath: directory.appendingPathComponent("nowhere/x").path)
+            try AtomicFile.write(Data("new".utf8), to: dangling)
+            #expect(lstat(dangling, &info) == 0 && info.st_mode & S_IFMT == S_IFREG)
+        }
+    }
+
+    @Test("/dev/stdout and /dev/fd/N are this process's descriptors, written to as they are")
+    func atomicFileInheritedDescriptors() throws {
+        #expect(AtomicFile.Target.inherited("/dev/stdout") == 1)
+        #expect(AtomicFile.Target.inherited("/dev/stderr") == 2)
+        #expect(AtomicFile.Target.inherited("/dev/fd/7") == 7)
+        #expect(AtomicFile.Target.inherited("/proc/self/fd/1") == 1)
+        #expect(AtomicFile.Target.inherited("/proc/\(getpid())/fd/4") == 4)
+        #expect(AtomicFile.Target.inherited("/proc/1/fd/4") == nil)
+        #expect(AtomicFile.Target.inherited("/tmp/dashboard.json") == nil)
+        #expect(try AtomicFile.Target("/dev/stdout") == .descriptor(1))
+    }
+
     @Test("a target that is not a regular file (a named pipe) is written to as it is, and stays what it was")
     func atomicFileIntoPipe() throws {
         try Self.inScratchDirectory { directory, path in

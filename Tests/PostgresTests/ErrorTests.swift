@@ -55,6 +55,7 @@ struct ErrorTests {
             let timeout = failure(cancelled, "SELECT pg_sleep(5)")
             #expect(timeout?.sqlState?.rawValue == "57014")
             #expect(timeout?.isConnectionBroken == false)
+            try cancelled.execute("RESET statement_timeout")
             #expect(try cancelled.query("SELECT \(7)").scalar(Int.self) == 7)
         }
     }

@@ -15,6 +15,34 @@ public struct CommandResult: Sendable, CustomStringConvertible {
 }
 
 public enum Pledgewatch {
+    /// env(1)'s option that gives a command the default action of the signals tests send or provoke.
+    public static let defaultSignals = "--default-signal=PIPE,INT,HUP,TERM"
+
+    /// Writes `data` to a command's standard input on a thread of its own with SIGPIPE blocked, and waits:
+    /// a command may end without reading all of its input (refusing it early), and the write then fails
+    /// with EPIPE — no failure of the test's — instead of killing the test process. (Ignoring SIGPIPE
+    /// process-wide would be inherited by every command the tests start.)
+    static func feed(_ data: Data, to handle: FileHandle) {
+        let done = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            var pipeSignal = sigset_t()
+            sigemptyset(&pipeSignal)
+            sigaddset(&pipeSignal, SIGPIPE)
+            pthread_sigmask(SIG_BLOCK, &pipeSignal, nil)
+            try? handle.write(contentsOf: data)
+            // A refused write leaves SIGPIPE pending on this thread: take it before the thread ends.
+            var pending = sigset_t()
+            sigpending(&pending)
+            if sigismember(&pending, SIGPIPE) == 1 {
+                var taken: Int32 = 0
+                sigwait(&pipeSignal, &taken)
+            }
+            done.signal()
+        }
+        thread.start()
+        done.wait()
+    }
+
     /// The binary: `PLEDGEWATCH_BIN`, else `pledgewatch` beside the test bundle in the build folder.
     public static var binary: URL {
         if let path = ProcessInfo.processInfo.environment["PLEDGEWATCH_BIN"] { return URL(fileURLWithPath: path) }
@@ -27,9 +55,6 @@ public enum Pledgewatch {
         return URL(fileURLWithPath: ".build/debug/pledgewatch")
     }
 
-    /// SIGPIPE ignored in the test process, once: a write to a pipe whose reader has gone fails instead.
-    private static let ignoreBrokenPipes: Void = { signal(SIGPIPE, SIG_IGN) }()
-
     /// Runs `pledgewatch arguments…` against `database` and waits for it. Its standard output goes to
     /// `stdout` when given (`/dev/full`, say; the result's `stdout` is then empty), else it is captured.
     public static func run(
@@ -37,8 +62,10 @@ public enum Pledgewatch {
         directory: URL? = nil, stdout: FileHandle? = nil
     ) throws -> CommandResult {
         let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
+        // Through env(1), SIGPIPE, SIGINT, SIGHUP and SIGTERM at their default actions, whatever this test
+        // process inherited (a background job's ignored SIGINT, say): the command behaves as from a shell.
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [Self.defaultSignals, binary.path] + arguments
         var environment = ProcessInfo.processInfo.environment
         if let database { environment["DATABASE_URL"] = database }
         environment.merge(extra) { _, new in new }
@@ -62,12 +89,7 @@ public enum Pledgewatch {
                 group.leave()
             }
         }
-        if let stdin {
-            // A command may end without reading all of its input (refusing it early): the write then fails
-            // with EPIPE, which is no failure of the test's (and must not raise SIGPIPE in the test process).
-            Self.ignoreBrokenPipes
-            try? input.fileHandleForWriting.write(contentsOf: Data(stdin.utf8))
-        }
+        if let stdin { Self.feed(Data(stdin.utf8), to: input.fileHandleForWriting) }
         try input.fileHandleForWriting.close()
         process.waitUntilExit()
         group.wait()

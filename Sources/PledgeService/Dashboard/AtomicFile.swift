@@ -7,16 +7,20 @@ import Foundation
 #endif
 
 /// Writes a file so that a reader sees the old contents or the new, never half of either: a temporary file
-/// in the same directory, fsync, rename over the target, fsync the directory.
+/// in the directory of the file it replaces, fsync, rename over it, fsync the directory.
 ///
-/// A target that is a symbolic link is followed: the file it points to is replaced, the link stays. A
-/// target that exists and is not a regular file — `/dev/null`, `/dev/stdout`, a named pipe — is written
-/// to as it is: a rename would put a regular file in its place (as root, `--out /dev/null` replaced the
-/// device). A directory is refused before anything is written.
+/// A symbolic link is followed when this process's user or root owns it: the file it points to is
+/// replaced and the link stays. Someone else's link is replaced itself, never followed (a root cron job
+/// writing into another user's directory must not be steered onto /etc/shadow); so is a dangling link.
+/// `/dev/stdout`, `/dev/stderr` and `/dev/fd/N` (or a link to them) are the descriptors this process
+/// inherited, written to as they are (appending where the shell opened them so). Anything else that is
+/// not a regular file — `/dev/null`, a named pipe — is written to as it is: a rename would put a regular
+/// file in its place (as root, `--out /dev/null` once replaced the device). A directory is refused before
+/// anything is written.
 ///
 /// The new file keeps the old one's permissions and, where the process may set them, its owner and group
-/// (a file made private stays private). Ended by SIGINT, SIGTERM or SIGHUP half-way, the process removes
-/// its temporary file (`CSignalCleanup`); the target is untouched.
+/// (a file made private stays private: the temporary file is private until then). Ended by SIGINT, SIGTERM
+/// or SIGHUP half-way, the process removes its temporary file (`CSignalCleanup`); the target is untouched.
 public enum AtomicFile {
     public static func write(_ data: Data, to path: String) throws {
         try write(to: path) { sink in try data.withUnsafeBytes { try sink($0) } }
@@ -28,39 +32,81 @@ public enum AtomicFile {
     public static func write(to path: String, _ body: (_ sink: (UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws {
         switch try Target(path) {
         case .file(let resolved): try replace(resolved, body)
-        case .special: try DirectWriter.write(to: path, body)
+        case .descriptor(let fd): try DirectWriter.write(to: fd, named: path, body)
+        case .special(let resolved):
+            let fd = open(resolved, O_WRONLY | O_CLOEXEC)
+            guard fd >= 0 else { throw AtomicFileError(path: path, step: "open", errno: errno) }
+            defer { close(fd) }
+            try DirectWriter.write(to: fd, named: path, body)
         }
     }
 
-    /// What `--out` names.
+    /// What `--out` names, its trusted links followed.
     enum Target: Equatable {
-        /// A regular file, or nothing yet: replaced atomically (at this path, the link's target for a link).
+        /// A regular file, or nothing yet: replaced atomically at this path.
         case file(String)
-        /// A device, a pipe or a socket: written to as it is.
-        case special
+        /// A descriptor this process inherited (`/dev/stdout`, `/dev/fd/3`).
+        case descriptor(Int32)
+        /// A device, a pipe or a socket, at this path: written to as it is.
+        case special(String)
 
         init(_ path: String) throws {
-            var link = stat()
-            guard lstat(path, &link) == 0 else {
-                // Nothing there (a new file), or an error the writer reports when it creates its file.
-                self = .file(path)
+            var current = path
+            for _ in 0..<40 {
+                if let fd = Self.inherited(current) {
+                    self = .descriptor(fd)
+                    return
+                }
+                var info = stat()
+                guard lstat(current, &info) == 0 else {
+                    // Nothing there: a new file (or an error the writer reports when it creates its file).
+                    self = .file(current)
+                    return
+                }
+                if info.st_mode & S_IFMT == S_IFLNK {
+                    // Only this user's or root's links are followed; the link itself is replaced otherwise,
+                    // and when it leads nowhere.
+                    guard info.st_uid == geteuid() || info.st_uid == 0, let next = Self.follow(current) else {
+                        self = .file(current)
+                        return
+                    }
+                    var target = stat()
+                    guard Self.inherited(next) != nil || lstat(next, &target) == 0 else {
+                        self = .file(current)
+                        return
+                    }
+                    current = next
+                    continue
+                }
+                switch info.st_mode & S_IFMT {
+                case S_IFREG: self = .file(current)
+                case S_IFDIR: throw AtomicFileError(path: path, step: "open", errno: EISDIR)
+                default: self = .special(current)
+                }
                 return
             }
-            var resolved = path
-            if link.st_mode & S_IFMT == S_IFLNK, let real = realpath(path, nil) {
-                resolved = String(cString: real)
-                free(real)
-            }
-            var info = stat()
-            guard stat(resolved, &info) == 0 else {
-                // A dangling link: the link itself is replaced, as a missing file is created.
-                self = .file(path)
-                return
-            }
-            switch info.st_mode & S_IFMT {
-            case S_IFREG: self = .file(resolved)
-            case S_IFDIR: throw AtomicFileError(path: path, step: "open", errno: EISDIR)
-            default: self = .special
+            throw AtomicFileError(path: path, step: "open", errno: ELOOP)
+        }
+
+        /// Where a link points, as a path from here.
+        private static func follow(_ link: String) -> String? {
+            var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+            let count = readlink(link, &buffer, buffer.count - 1)
+            guard count > 0 else { return nil }
+            let target = String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            return target.hasPrefix("/") ? target : URL(fileURLWithPath: link).deletingLastPathComponent().path + "/" + target
+        }
+
+        /// The descriptor a path names in this process, if it names one.
+        static func inherited(_ path: String) -> Int32? {
+            switch path {
+            case "/dev/stdout": return 1
+            case "/dev/stderr": return 2
+            default:
+                for prefix in ["/dev/fd/", "/proc/self/fd/", "/proc/thread-self/fd/", "/proc/\(getpid())/fd/"] where path.hasPrefix(prefix) {
+                    return Int32(path.dropFirst(prefix.count))
+                }
+                return nil
             }
         }
     }
@@ -89,15 +135,25 @@ public enum AtomicFile {
             self.path = path
             temporary = target.deletingLastPathComponent().path + "/." + target.lastPathComponent
                 + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-            fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-            guard fd >= 0 else { throw AtomicFileError(path: path, step: "create \(temporary)", errno: errno) }
-            cleanup = pw_cleanup_add(temporary)
             var existing = stat()
-            if stat(path, &existing) == 0 {
-                // Permission bits first: a file made private stays so. The owner and group only where this
-                // process may give them (root, or a group it is in); otherwise the new file is its own.
-                fchmod(fd, existing.st_mode & 0o7777)
-                if fchown(fd, existing.st_uid, existing.st_gid) != 0 { _ = fchown(fd, getuid(), existing.st_gid) }
+            let replacing = stat(path, &existing) == 0
+            // Registered before it exists, so a signal at any moment after finds it.
+            cleanup = pw_cleanup_add(temporary)
+            // Private until it has the old file's owner and mode: nobody can open it in between.
+            fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, replacing ? 0o600 : 0o644)
+            guard fd >= 0 else {
+                let failure = errno
+                pw_cleanup_remove(cleanup)
+                throw AtomicFileError(path: path, step: "create \(temporary)", errno: failure)
+            }
+            guard replacing else { return }
+            // The owner and group where this process may give them (root; a group it is in), before the
+            // mode, which a change of owner could clear bits of.
+            if fchown(fd, existing.st_uid, existing.st_gid) != 0 { _ = fchown(fd, uid_t.max, existing.st_gid) }
+            guard fchmod(fd, existing.st_mode & 0o7777) == 0 else {
+                let failure = errno
+                abort()
+                throw AtomicFileError(path: path, step: "chmod \(temporary)", errno: failure)
             }
         }
 
@@ -147,12 +203,10 @@ public enum AtomicFile {
     }
 }
 
-/// Writes straight into a file that cannot be replaced (a device, a pipe), buffered as the atomic writer is.
+/// Writes straight into what cannot be replaced (a descriptor, a device, a pipe), buffered as the atomic
+/// writer is.
 enum DirectWriter {
-    static func write(to path: String, _ body: (_ sink: (UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws {
-        let fd = open(path, O_WRONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw AtomicFileError(path: path, step: "open", errno: errno) }
-        defer { close(fd) }
+    static func write(to fd: Int32, named path: String, _ body: (_ sink: (UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws {
         var pending = WriteBuffer()
         func writeOut(_ bytes: UnsafeRawBufferPointer) throws {
             if let failure = writeAll(fd, bytes) { throw AtomicFileError(path: path, step: "write", errno: failure) }

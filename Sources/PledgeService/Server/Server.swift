@@ -50,7 +50,9 @@ public struct Server: Sendable {
         } catch let error as IOError where !bound.load(ordering: .sequentiallyConsistent) {
             // The address could not be bound (in use, not this machine's, a privileged port): the other
             // services stopped with it, before the evaluation loop started.
-            throw ListenError(address: "\(configuration.host):\(configuration.port)", errno: error.errnoCode)
+            throw ListenError(address: "\(configuration.host):\(configuration.port)", reason: String(cString: strerror(error.errnoCode)))
+        } catch let error where !bound.load(ordering: .sequentiallyConsistent) && (error is SocketAddressError || error is SocketAddressError.UnknownHost) {
+            throw ListenError(address: "\(configuration.host):\(configuration.port)", reason: "the host name cannot be resolved")
         }
     }
 
@@ -77,6 +79,6 @@ public struct Server: Sendable {
 /// `serve` could not listen where it was told to.
 public struct ListenError: Error, CustomStringConvertible {
     public let address: String
-    public let errno: Int32
-    public var description: String { "cannot listen on \(address): \(String(cString: strerror(errno)))" }
+    public let reason: String
+    public var description: String { "cannot listen on \(address): \(reason)" }
 }

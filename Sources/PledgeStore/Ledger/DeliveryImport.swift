@@ -43,7 +43,9 @@ public struct DeliveryImport {
         // join and group on are analysed now (the text columns — keys, hashes, notes — cost most and steer
         // no plan; autovacuum analyses them later): 49 ms → 21 ms after 20,000 rows. `PARALLEL 0`: an
         // append leaves no dead index entries, so the index cleanup a parallel worker would be started for
-        // has nothing to do, and starting it cost 5 ms of a 20 ms vacuum after 20,000 rows. A role that may
+        // has nothing to do, and starting it cost 5 ms of a 20 ms vacuum after 20,000 rows (and 50–70 ms of
+        // 250 ms after 1,000,000, on two cores). After a direct attempt rolled back for the staged path, its
+        // rows' entries are dead, and this vacuum cleans them without the worker: slower then, and rare. A role that may
         // insert but does not own the table gets a warning from PostgreSQL here, not an error.
         if summary.added >= Self.analyzeThreshold {
             try connection.execute(
