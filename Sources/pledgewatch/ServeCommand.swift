@@ -83,12 +83,12 @@ struct Serve: AsyncParsableCommand {
         logger[metadataKey: "database"] = "\(configuration.database.target)"
         let host = configuration.host
         let server = Server(configuration: configuration, logger: logger)
+        // Only a failure to listen is reported as a command's failure; anything else the daemon's services
+        // throw goes out as before.
         do {
             try await run(server, host: host, logger: logger)
         } catch let error as ListenError {
-            let (message, code) = Failure.describe(error)
-            try? StandardStream.error.write("pledgewatch: \(message)\n")
-            throw ExitCode(code)
+            try Failure.guarding { throw error }
         }
     }
 
