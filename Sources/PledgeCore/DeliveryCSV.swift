@@ -54,9 +54,16 @@ public struct DeliveryCSV: Sendable {
             let value = record.fields[position].trimmedOfWhitespace
             return value.isEmpty ? nil : value
         }
-        // PostgreSQL's text cannot hold NUL: said here, with the line, rather than by the database's COPY.
-        if let column = values.indices.first(where: { values[$0]?.utf8.contains(0) == true }) {
-            return .failure(RowProblem(line: record.line, reason: "\(Self.columns[column]): contains a NUL character, which text cannot hold"))
+        // The texts' characters, as `FreeText` checks them on the command line: a note may have line breaks,
+        // every other field is one line. Said here, with the line, before anything reaches the database (a
+        // NUL would only be refused by its COPY, without saying where).
+        for (column, value) in values.enumerated() {
+            guard let value else { continue }
+            let lines: FreeText.Lines = Self.columns[column] == "note" ? .multiple : .single
+            if let found = FreeText.firstRefused(in: value, lines: lines) {
+                return .failure(
+                    RowProblem(line: record.line, reason: "\(Self.columns[column]): expected \(FreeText.expectation(found, lines: lines))"))
+            }
         }
         if let date = values[1], CalendarDate(iso: date) == nil {
             return .failure(

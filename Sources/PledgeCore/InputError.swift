@@ -23,10 +23,11 @@ public enum InputError: Error, Equatable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// Long values are cut in messages (a 100 KB string must not flood a terminal).
+    /// Long values are cut in messages (a 100 KB string must not flood a terminal), and what a terminal
+    /// would act on rather than print (an escape sequence, a carriage return) is written as `\u{1B}`.
     static func shorten(_ value: String) -> String {
-        let quoted = value.count > 80 ? "\"\(value.prefix(77))…\" (\(value.count) characters)" : "\"\(value)\""
-        return quoted
+        value.count > 80
+            ? "\"\(FreeText.visible(String(value.prefix(77))))…\" (\(value.count) characters)" : "\"\(FreeText.visible(value))\""
     }
 }
 

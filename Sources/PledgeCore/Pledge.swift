@@ -102,21 +102,3 @@ public enum PledgeID {
         return text
     }
 }
-
-/// Limits on free text: long enough for real citations, short enough to keep the ledger sane.
-public enum FreeText {
-    public static func validate(_ text: String, field: String, maxLength: Int = 2000, required: Bool = false) throws(InputError) -> String {
-        if required && text.trimmingCharacters(in: .whitespaces).isEmpty {
-            throw .invalid(field: field, value: text, expected: "a non-empty text")
-        }
-        // Counted as PostgreSQL's length() counts, in code points: "é" written as e and a combining accent is
-        // one character on screen (one `Character`) but two here, and the database's check would refuse it.
-        guard text.unicodeScalars.count <= maxLength else {
-            throw .invalid(field: field, value: text, expected: "at most \(maxLength) characters")
-        }
-        guard !text.unicodeScalars.contains(where: { $0.value == 0 }) else {
-            throw .invalid(field: field, value: text, expected: "text without NUL characters")
-        }
-        return text
-    }
-}

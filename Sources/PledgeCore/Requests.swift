@@ -38,7 +38,7 @@ public struct NewPledge: Sendable, Equatable {
         }
         self.status = parsedStatus
         self.source = try FreeText.validate(source, field: "source", maxLength: 2000)
-        self.notes = try FreeText.validate(notes, field: "notes", maxLength: 10_000)
+        self.notes = try FreeText.validate(notes, field: "notes", maxLength: 10_000, lines: .multiple)
         guard self.deadline > self.countsFrom else {
             throw .invalid(field: "deadline", value: deadline, expected: "a date after the counting start \(self.countsFrom)")
         }
@@ -84,9 +84,9 @@ public struct NewDelivery: Sendable, Equatable {
             try FreeText.validate(text, field: "contributor", maxLength: 200, required: true)
         }
         self.source = try FreeText.validate(source, field: "source")
-        self.note = try FreeText.validate(note, field: "note")
+        self.note = try FreeText.validate(note, field: "note", lines: .multiple)
         self.idempotencyKey = try idempotencyKey.map { key throws(InputError) in
-            guard (1...200).contains(key.unicodeScalars.count), !key.unicodeScalars.contains(where: { $0.value < 32 }) else {
+            guard (1...200).contains(key.unicodeScalars.count), FreeText.firstRefused(in: key, lines: .single) == nil else {
                 throw .invalid(field: "idempotency-key", value: key, expected: "1 to 200 printable characters")
             }
             return key

@@ -33,7 +33,7 @@ public struct Administration {
         guard target != nil || deadline != nil else {
             throw InputError.invalid(field: "target/deadline", value: "", expected: "--target, --deadline or both")
         }
-        let reason = try FreeText.validate(reason, field: "reason", required: true)
+        let reason = try FreeText.validate(reason, field: "reason", required: true, lines: .multiple)
         let current = try pledges.find(id)
         let newTarget = try target.map { text throws(InputError) in try Quantity.parsePositive(text, field: "target", scale: current.unit.scale) }
         let newDeadline = try deadline.map { text throws(InputError) in try CalendarDate.parse(text, field: "deadline") }
@@ -43,7 +43,7 @@ public struct Administration {
 
     public func setStatus(_ publicID: String, to status: PledgeStatus, reason: String) throws -> PledgeRepository.StatusOutcome {
         let id = try PledgeID.validate(publicID)
-        let reason = try FreeText.validate(reason, field: "reason", required: status == .withdrawn)
+        let reason = try FreeText.validate(reason, field: "reason", required: status == .withdrawn, lines: .multiple)
         return try pledges.setStatus(id, to: status, reason: reason, by: actor)
     }
 
@@ -60,12 +60,12 @@ public struct Administration {
     }
 
     public func void(entry: Int, reason: String) throws -> [Int] {
-        try ledger.void(entryID: entry, reason: try FreeText.validate(reason, field: "reason", required: true), by: actor)
+        try ledger.void(entryID: entry, reason: try FreeText.validate(reason, field: "reason", required: true, lines: .multiple), by: actor)
     }
 
     public func correct(entry: Int, quantity: String, reason: String) throws -> [Int] {
         try ledger.correct(
-            entryID: entry, quantity: quantity, reason: try FreeText.validate(reason, field: "reason", required: true), by: actor)
+            entryID: entry, quantity: quantity, reason: try FreeText.validate(reason, field: "reason", required: true, lines: .multiple), by: actor)
     }
 
     public func setRate(base: String, quote: String, on date: String, rate: String, source: String) throws {

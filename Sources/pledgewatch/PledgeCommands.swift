@@ -97,14 +97,20 @@ struct PledgeCommand: ParsableCommand {
                 let pledge = try admin.pledges.find(try PledgeID.validate(id), asOf: date)
                 let view = PledgeView(pledge, delivered: try admin.ledger.delivered(pledgeID: pledge.publicID, asOf: date), asOf: date)
                 if output.json { return try Render.json(view) }
-                try Render.line("\(view.id): \(view.title)")
-                try Render.line("  donor \(view.donor) → \(view.recipient); \(view.category); \(view.status)")
+                try Render.line("\(view.id): \(FreeText.visible(view.title))")
+                try Render.line("  donor \(FreeText.visible(view.donor)) → \(FreeText.visible(view.recipient)); \(view.category); \(view.status)")
                 try Render.line("  announced \(view.announced), counting from \(view.countsFrom)")
                 try Render.line("  original terms: \(Render.grouped(view.original.targetValue)) \(view.unit) by \(view.original.deadline)")
                 try Render.line("  current terms:  \(Render.grouped(view.current.targetValue)) \(view.unit) by \(view.current.deadline)")
                 try Render.line("  delivered: \(Render.grouped(view.deliveredValue)) \(view.unit) (\(view.percent) %)")
-                if !view.source.isEmpty { try Render.line("  source: \(view.source)") }
-                if !view.notes.isEmpty { try Render.line("  notes: \(view.notes)") }
+                if !view.source.isEmpty { try Render.line("  source: \(FreeText.visible(view.source))") }
+                if !view.notes.isEmpty {
+                    // Each line of the notes under the first, indented as it.
+                    // (Split by scalar: "\r\n" is one `Character`, not equal to "\n".)
+                    let lines = FreeText.visible(view.notes, lines: .multiple).unicodeScalars
+                        .split(separator: "\n", omittingEmptySubsequences: false).map { String(String.UnicodeScalarView($0)) }
+                    try Render.line("  notes: " + lines.joined(separator: "\n         "))
+                }
                 try Render.line("")
                 try Render.table(
                     ["REVISION", "TARGET", "DEADLINE", "EFFECTIVE", "BY", "REASON"],

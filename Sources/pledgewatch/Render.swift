@@ -1,4 +1,5 @@
 import Foundation
+import PledgeCore
 import PledgeService
 
 /// Output for people (aligned tables) and for programs (JSON with sorted keys).
@@ -40,8 +41,11 @@ enum Render {
         try line(String(decoding: try encoder.encode(value), as: UTF8.self))
     }
 
-    /// An aligned table; columns listed in `rightAligned` (by index) are right-aligned.
-    static func table(_ header: [String], _ rows: [[String]], rightAligned: Set<Int> = []) throws {
+    /// An aligned table; columns listed in `rightAligned` (by index) are right-aligned. A cell's characters
+    /// that a terminal would act on (a line break, an escape sequence stored before the ledger refused
+    /// them) are shown as `\u{…}`, so every row stays one line.
+    static func table(_ header: [String], _ cells: [[String]], rightAligned: Set<Int> = []) throws {
+        let rows = cells.map { $0.map { FreeText.visible($0) } }
         let widths = header.indices.map { column in
             ([header[column]] + rows.map { $0[column] }).map(\.count).max() ?? 0
         }

@@ -32,7 +32,7 @@ struct SilenceCommand: ParsableCommand {
                 let id = try PledgeID.validate(pledge)
                 let parsedRule = try rule.map { text throws(InputError) in try AlertRule.parse(text) }
                 let date = try CalendarDate.parse(until, field: "until")
-                let why = try FreeText.validate(reason, field: "reason", required: true)
+                let why = try FreeText.validate(reason, field: "reason", required: true, lines: .multiple)
                 let silence = try SilenceRepository(try connection.connect()).add(pledgeID: id, rule: parsedRule, until: date, reason: why, by: try actor.resolve())
                 try Render.line("silence #\(silence): \(id) \(parsedRule?.rawValue ?? "all rules") until \(date)")
             }

@@ -120,7 +120,7 @@ struct BadInput: Sendable, CustomTestStringConvertible {
 
 @Suite("refused input: the documented exit code, a message naming field and value, and nothing written")
 struct BadInputTests {
-    @Test("each bad value is refused and leaves the database as it was", arguments: BadInput.cases)
+    @Test("each bad value is refused and leaves the database as it was", arguments: BadInput.cases + BadInput.controlCharacters)
     func refused(_ input: BadInput) throws {
         try ScratchDatabase.with { db in
             try db.seedWithOneRate()
@@ -132,6 +132,8 @@ struct BadInputTests {
                 #expect(result.stderr.contains(mention), "stderr should name \(mention): \(result.stderr)")
             }
             #expect(result.stdout.isEmpty)
+            // Whatever was typed, the message is printable: a value's control characters are shown as \u{…}.
+            #expect(result.stderr.unicodeScalars.allSatisfy { $0 == "\n" || $0.value >= 0x20 && !(0x7F..<0xA0).contains($0.value) })
             #expect(try DatabaseSnapshot.take(db) == before)
         }
     }

@@ -1,11 +1,14 @@
+import Foundation
 import Testing
 import TestSupport
 
-@Suite("free text: stored verbatim, whatever it contains; refused, clearly, when absurdly long")
+@Suite("free text: stored verbatim when printable; refused, clearly, when absurdly long or holding what a terminal would act on")
 struct FreeTextTests {
-    /// SQL and shell metacharacters, a placeholder, quotes, backslashes, a format directive, a line break,
-    /// a tab, combining marks and emoji (a flag is two scalars, a family is joined by ZWJs).
-    static let nasty = "'); DROP TABLE delivery; -- $1 $$ \"q\" 'a' `b` \\ \\\\ \\n %s %n\nline 2\tTab e\u{301} 🇺🇦 👩‍👩‍👧 \u{200B}end"
+    /// SQL and shell metacharacters, a placeholder, quotes, backslashes, a format directive, combining marks,
+    /// emoji (a flag is two scalars, a family is joined by ZWJs), right-to-left text and a zero-width space.
+    static let nasty = "'); DROP TABLE delivery; -- $1 $$ \"q\" 'a' `b` \\ \\\\ \\n %s %n e\u{301} 🇺🇦 👩‍👩‍👧 الاتحاد \u{200B}end"
+    /// As `nasty`, with the line breaks (\n, \r\n) and tab a note or a reason may have.
+    static let nastyLines = nasty + "\nline 2\tTab\r\nline 3"
 
     @Test("every text field of pledge add is stored and read back verbatim, and no table is dropped")
     func pledgeAdd() throws {
@@ -15,18 +18,21 @@ struct FreeTextTests {
                 "pledge", "add", "nasty-text", "--donor", "donor \(text)", "--recipient", "recipient \(text)",
                 "--title", "title \(text)", "--category", "humanitarian", "--unit", "EUR", "--target", "1000.50",
                 "--announced", "2024-01-01", "--deadline", "2025-01-01", "--source", "source \(text)",
-                "--notes", "notes \(text)", "--by", "by \(text)",
+                "--notes", "notes \(Self.nastyLines)", "--by", "by \(text)",
             ])
             let pledge = try db.show("nasty-text")
             #expect(verbatim(pledge.donor, "donor \(text)"), "\(pledge.donor)")
             #expect(verbatim(pledge.recipient, "recipient \(text)"), "\(pledge.recipient)")
             #expect(verbatim(pledge.title, "title \(text)"), "\(pledge.title)")
             #expect(verbatim(pledge.source, "source \(text)"), "\(pledge.source)")
-            #expect(verbatim(pledge.notes, "notes \(text)"), "\(pledge.notes)")
+            #expect(verbatim(pledge.notes, "notes \(Self.nastyLines)"), "\(pledge.notes)")
             #expect(verbatim(pledge.original.recordedBy, "by \(text)"), "\(pledge.original.recordedBy)")
             #expect(pledge.original.target == "1000.5")
             #expect(try db.list().map(\.donor) == ["donor \(text)"])
             #expect(try db.connect().query("SELECT to_regclass('delivery') IS NOT NULL").scalar(Bool.self))
+            // The notes' lines are shown one under the other, indented.
+            let shown = try db.succeed(["pledge", "show", "nasty-text"]).stdout
+            #expect(shown.contains("  notes: notes \(text)\n         line 2\tTab\r\n         line 3\n"), "\(shown)")
         }
     }
 
@@ -35,26 +41,52 @@ struct FreeTextTests {
         try ScratchDatabase.with { db in
             try db.seedWithOneRate()
             let text = Self.nasty
-            // A key may hold anything printable, but no control characters (see the next test).
-            let key = "key " + text.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\t", with: " ")
+            let key = "key " + text
             let recorded = try decode(
                 RecordedJSON.self,
                 try db.succeed([
                     "delivery", "record", "eu-1m-rounds", "--quantity", "1200", "--on", "2024-01-15",
-                    "--contributor", "contributor \(text)", "--source", "source \(text)", "--note", "note \(text)",
+                    "--contributor", "contributor \(text)", "--source", "source \(text)", "--note", "note \(Self.nastyLines)",
                     "--idempotency-key", key,
                     "--by", "by \(text)", "--json",
                 ]))
             let entry = try #require(try db.entries("eu-1m-rounds").first { $0.id == recorded.entry })
             #expect(verbatim(entry.contributor, "contributor \(text)"), "\(entry.contributor ?? "nil")")
             #expect(verbatim(entry.source, "source \(text)"), "\(entry.source)")
-            #expect(verbatim(entry.note, "note \(text)"), "\(entry.note)")
+            #expect(verbatim(entry.note, "note \(Self.nastyLines)"), "\(entry.note)")
             #expect(verbatim(entry.recordedBy, "by \(text)"), "\(entry.recordedBy)")
             #expect(verbatim(entry.idempotencyKey, key), "\(entry.idempotencyKey ?? "nil")")
             #expect(entry.quantity == "1200")
             // The table-form listing reads the same rows without failing on them.
-            #expect(try db.succeed(["delivery", "list", "eu-1m-rounds"]).stdout.contains("by \(text.prefix(20))"))
+            let listed = try db.succeed(["delivery", "list", "eu-1m-rounds"]).stdout
+            #expect(listed.contains("by \(text.prefix(20))"), "\(listed)")
             #expect(try db.connect().query("SELECT count(*) FROM delivery").scalar(Int.self) == 2)
+        }
+    }
+
+    @Test("texts stored before these checks (or by SQL) are shown escaped by list, show and the delivery list, a row per line")
+    func storedControlsShownEscaped() throws {
+        try ScratchDatabase.with { db in
+            try db.seedWithOneRate()
+            let connection = try db.connect()
+            try connection.execute("UPDATE pledge SET title = 'EU ' || chr(27) || '[2J' || chr(13) || 'rounds' WHERE public_id = 'eu-1m-rounds'")
+            try connection.execute("UPDATE party SET name = 'Council' || chr(8238) || 'EU' WHERE name = 'European Union'")
+            for arguments in [["pledge", "list"], ["pledge", "show", "eu-1m-rounds"]] {
+                let out = try db.succeed(arguments).stdout
+                #expect(arguments.contains("list") || out.contains("EU \\u{1B}[2J\\u{D}rounds"), "\(arguments): \(out)")
+                #expect(out.contains("Council\\u{202E}EU"), "\(arguments): \(out)")
+                #expect(!out.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x0D || $0.value == 0x202E }, "\(arguments)")
+            }
+            try connection.execute(
+                """
+                INSERT INTO delivery (pledge_id, kind, delivered_on, quantity, recorded_by, source)
+                SELECT id, 'delivery', '2024-01-15', 5, 'sql', 'line 1' || chr(10) || 'line 2' || chr(155) FROM pledge WHERE public_id = 'eu-1m-rounds'
+                """)
+            let listed = try db.succeed(["delivery", "list", "eu-1m-rounds"]).stdout
+            #expect(listed.contains("line 1\\u{A}line 2\\u{9B}"), "\(listed)")
+            #expect(listed.unicodeScalars.filter { $0 == "\n" }.count == 3, "a header and two rows: \(listed)")
+            // JSON keeps the stored text exactly: programs get what is there.
+            #expect(try db.show("eu-1m-rounds").title == "EU \u{1B}[2J\rrounds")
         }
     }
 
@@ -131,6 +163,69 @@ struct LongValue: Sendable, CustomTestStringConvertible {
             "--deadline", "2025-01-01", "--source", source, "--notes", notes,
         ]
     }
+}
+
+extension BadInput {
+    /// A text field given a character it may not hold: the refusal names the field, shows the value with the
+    /// character escaped, and says which character it is and where.
+    static let controlCharacters: [BadInput] = [
+        BadInput(
+            name: "--title with a control character, U+001B",
+            arguments: LongValue.pledgeAdd(title: "EU \u{1B}[2J rounds"),
+            status: 65, mentions: ["invalid title: \"EU \\u{1B}[2J rounds\"", "a control character, U+001B, at character 4"]),
+        BadInput(
+            name: "--donor with a line break, U+000D",
+            arguments: LongValue.pledgeAdd(donor: "EU\rCouncil"),
+            status: 65, mentions: ["invalid donor: \"EU\\u{D}Council\"", "a line break, U+000D, at character 3"]),
+        BadInput(
+            name: "--recipient with a tab, U+0009",
+            arguments: LongValue.pledgeAdd(recipient: "Ukr\taine"),
+            status: 65, mentions: ["invalid recipient: \"Ukr\\u{9}aine\"", "a tab, U+0009, at character 4"]),
+        BadInput(
+            name: "--title with a bidirectional formatting character, U+202E",
+            arguments: LongValue.pledgeAdd(title: "rounds \u{202E}lanigiro"),
+            status: 65, mentions: ["invalid title: \"rounds \\u{202E}lanigiro\"", "a bidirectional formatting character, U+202E, at character 8"]),
+        BadInput(
+            name: "--source with a line break, U+000A",
+            arguments: LongValue.pledgeAdd(source: "https://example.org\nsecond"),
+            status: 65, mentions: ["invalid source: \"https://example.org\\u{A}second\"", "a line break, U+000A, at character 20"]),
+        BadInput(
+            name: "--notes with a carriage return without a line feed, U+000D",
+            arguments: LongValue.pledgeAdd(notes: "a\nb\rc"),
+            status: 65, mentions: ["invalid notes: \"a\\u{A}b\\u{D}c\"", "a carriage return without a line feed, U+000D, at character 4"]),
+        BadInput(
+            name: "--note with a control character, U+009B",
+            arguments: LongValue.record + ["--note", "ok\u{9B}31m"],
+            status: 65, mentions: ["invalid note: \"ok\\u{9B}31m\"", "a control character, U+009B, at character 3"]),
+        BadInput(
+            name: "--contributor with a control character, U+007F",
+            arguments: LongValue.record + ["--contributor", "Germany\u{7F}"],
+            status: 65, mentions: ["invalid contributor: \"Germany\\u{7F}\"", "a control character, U+007F, at character 8"]),
+        BadInput(
+            name: "--by with a control character, U+0007",
+            arguments: LongValue.record + ["--by", "admin\u{7}"],
+            status: 65, mentions: ["invalid by: \"admin\\u{7}\"", "a control character, U+0007, at character 6"]),
+        BadInput(
+            name: "--source with U+001B",
+            arguments: ["delivery", "report-total", "eu-1m-rounds", "--total", "400000", "--as-of", "2024-01-15", "--source", "a\u{1B}b"],
+            status: 65, mentions: ["invalid source: \"a\\u{1B}b\"", "U+001B, at character 2"]),
+        BadInput(
+            name: "--reason with U+001B",
+            arguments: ["pledge", "amend", "eu-1m-rounds", "--target", "900000", "--reason", "x\u{1B}[1A"],
+            status: 65, mentions: ["invalid reason: \"x\\u{1B}[1A\"", "U+001B, at character 2"]),
+        BadInput(
+            name: "--reason with U+0008",
+            arguments: ["delivery", "void", "1", "--reason", "typo\u{8}\u{8}"],
+            status: 65, mentions: ["invalid reason: \"typo\\u{8}\\u{8}\"", "U+0008, at character 5"]),
+        BadInput(
+            name: "--source with a bidirectional formatting character, U+2066",
+            arguments: ["fx", "set", "EUR", "GBP", "0.85", "--on", "2024-01-15", "--source", "ECB\u{2066}"],
+            status: 65, mentions: ["invalid source: \"ECB\\u{2066}\"", "a bidirectional formatting character, U+2066, at character 4"]),
+        BadInput(
+            name: "--reason with U+001B",
+            arguments: ["silence", "add", "--pledge", "eu-1m-rounds", "--until", "2099-12-31", "--reason", "briefed\u{1B}"],
+            status: 65, mentions: ["invalid reason: \"briefed\\u{1B}\"", "U+001B, at character 8"]),
+    ]
 }
 
 /// Byte-for-byte equality: `==` on `String` would accept a normalised form (é as one scalar or two).

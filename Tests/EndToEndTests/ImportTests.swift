@@ -339,6 +339,10 @@ struct BadCSV: Sendable, CustomTestStringConvertible {
             "a NUL character in a note", "pledge,date,quantity,note\neu-1m-rounds,2023-12-15,5,ok\neu-1m-rounds,2023-12-16,5,a\u{0}b\n",
             mentions: ["line 3: note", "NUL"]),
         BadCSV(
+            "an escape sequence in a source",
+            "pledge,date,quantity,source\neu-1m-rounds,2023-12-15,5,ok\neu-1m-rounds,2023-12-16,5,a\u{1B}[2Jb\n",
+            mentions: ["line 3: source", "control character, U+001B, at character 2"]),
+        BadCSV(
             "a header that is not valid UTF-8", Data([0x70, 0xFF, 0x2C]) + Data("date,quantity\n".utf8),
             mentions: ["header", "UTF-8"]),
         BadCSV("an empty file", "", mentions: ["file", "empty"]),

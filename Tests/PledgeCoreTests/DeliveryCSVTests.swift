@@ -34,6 +34,29 @@ struct DeliveryCSVTests {
         #expect(try rows[0].get() == ["eu-1m-rounds", "2023-11-14", "5", nil, nil, nil, nil, nil])
     }
 
+    @Test("a note may run over lines (quoted); any other field is one line; a control character is a problem with its line, column and place")
+    func characters() throws {
+        let rows = try read(
+            "pledge,date,quantity,contributor,source,note\n"
+                + "eu-1m-rounds,2023-11-14,5,,,\"first line\r\nsecond\tline\"\n"
+                + "eu-1m-rounds,2023-11-14,5,,\"a\nb\",\n"
+                + "eu-1m-rounds,2023-11-14,5,Ger\tmany,,\n"
+                + "eu-1m-rounds,2023-11-14,5,,,x\u{1B}[2J\n"
+                + "eu-1m-rounds,2023-11-14\u{7},5,,,\n")
+        #expect(try rows[0].get()[6] == "first line\r\nsecond\tline")
+        let problems = rows.dropFirst().map { row -> String in
+            guard case .failure(let problem) = row else { return "accepted" }
+            return "\(problem.line): \(problem.reason)"
+        }
+        #expect(
+            problems == [
+                "4: source: expected a single line of printable text; found a line break, U+000A, at character 2",
+                "6: contributor: expected a single line of printable text; found a tab, U+0009, at character 4",
+                "7: note: expected printable text (line breaks and tabs allowed); found a control character, U+001B, at character 2",
+                "8: date: expected a single line of printable text; found a control character, U+0007, at character 11",
+            ])
+    }
+
     @Test("a missing required column refuses the file and names what is missing")
     func missingRequired() throws {
         let refused = try #require(refusal { try DeliveryCSV(header: csvRecord("pledge,quantity,note")) })

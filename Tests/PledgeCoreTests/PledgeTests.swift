@@ -51,13 +51,6 @@ struct PledgeTests {
         #expect(refusal { try FreeText.validate(String(repeating: "x", count: 2001), field: "source") } != nil)
     }
 
-    @Test("NUL characters are refused: PostgreSQL text cannot hold them")
-    func nul() throws {
-        let refused = try #require(refusal { try FreeText.validate("a\u{0}b", field: "note") })
-        #expect(refused.field == "note")
-        #expect(refused.expected == "text without NUL characters")
-    }
-
     // MARK: Category and status
 
     @Test("categories and statuses parse from their exact lowercase names")
