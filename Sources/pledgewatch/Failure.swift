@@ -23,7 +23,9 @@ enum Failure {
             throw error
         } catch {
             let (message, code) = describe(error)
-            try? StandardStream.error.write("pledgewatch: \(message)\n")
+            // Messages quote what they were given (a path, a value, the database's words): whatever a terminal
+            // would act on rather than print is shown as \u{…}, as InputError already shows values.
+            try? StandardStream.error.write("pledgewatch: \(FreeText.visible(message, lines: .multiple))\n")
             throw ExitCode(code)
         }
     }

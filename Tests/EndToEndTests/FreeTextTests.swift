@@ -170,6 +170,10 @@ extension BadInput {
     /// character escaped, and says which character it is and where.
     static let controlCharacters: [BadInput] = [
         BadInput(
+            name: "an --out path with an escape sequence, in a directory that does not exist",
+            arguments: ["export", "--out", "/nonexistent-\u{1B}[2J/dashboard.json"],
+            status: 66, mentions: ["/nonexistent-\\u{1B}[2J/dashboard.json"]),
+        BadInput(
             name: "--title with a control character, U+001B",
             arguments: LongValue.pledgeAdd(title: "EU \u{1B}[2J rounds"),
             status: 65, mentions: ["invalid title: \"EU \\u{1B}[2J rounds\"", "a control character, U+001B, at character 4"]),
