@@ -165,7 +165,7 @@ public enum AtomicFile {
         func write(_ bytes: UnsafeRawBufferPointer) throws { try pending.write(bytes, to: writeOut) }
 
         private func writeOut(_ bytes: UnsafeRawBufferPointer) throws {
-            if let failure = writeAll(fd, bytes) { throw AtomicFileError(path: path, step: "write", errno: failure) }
+            try DirectWriter.writeAll(fd, bytes, named: path)
             startWriteback(after: bytes.count)
         }
 
@@ -208,11 +208,14 @@ public enum AtomicFile {
 enum DirectWriter {
     static func write(to fd: Int32, named path: String, _ body: (_ sink: (UnsafeRawBufferPointer) throws -> Void) throws -> Void) throws {
         var pending = WriteBuffer()
-        func writeOut(_ bytes: UnsafeRawBufferPointer) throws {
-            if let failure = writeAll(fd, bytes) { throw AtomicFileError(path: path, step: "write", errno: failure) }
-        }
+        func writeOut(_ bytes: UnsafeRawBufferPointer) throws { try writeAll(fd, bytes, named: path) }
         try body { bytes in try pending.write(bytes, to: writeOut) }
         try pending.flush(to: writeOut)
+    }
+
+    /// All of `bytes` to `fd` (the file at `path`), or the error naming the file.
+    static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, named path: String) throws {
+        if let failure = PledgeService.writeAll(fd, bytes) { throw AtomicFileError(path: path, step: "write", errno: failure) }
     }
 }
 
