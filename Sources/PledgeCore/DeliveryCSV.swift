@@ -61,8 +61,12 @@ public struct DeliveryCSV: Sendable {
             guard let value else { continue }
             let lines: FreeText.Lines = Self.columns[column] == "note" ? .multiple : .single
             if let found = FreeText.firstRefused(in: value, lines: lines) {
+                // Counted in the field as written, before the spaces around it were trimmed.
+                let written = record.fields[positions[column]!]
+                let leading = written.unicodeScalars.prefix { CharacterSet.whitespaces.contains($0) }.count
+                let place = (scalar: found.scalar, position: found.position + leading)
                 return .failure(
-                    RowProblem(line: record.line, reason: "\(Self.columns[column]): expected \(FreeText.expectation(found, lines: lines))"))
+                    RowProblem(line: record.line, reason: "\(Self.columns[column]): expected \(FreeText.expectation(place, lines: lines))"))
             }
         }
         if let date = values[1], CalendarDate(iso: date) == nil {

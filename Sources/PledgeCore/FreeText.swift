@@ -10,7 +10,8 @@ import Foundation
 /// with the character and where it is, and escaped wherever a stored one is shown to a person.
 public enum FreeText {
     /// Whether a text may span lines. Names, titles and sources are one line; notes and reasons may have
-    /// line breaks (`\n`, or `\r\n` as an editor on Windows writes them) and tabs.
+    /// line breaks (`\n`, or `\r\n` as an editor on Windows writes them) and tabs — not Unicode's line and
+    /// paragraph separators, which terminals show differently or not at all.
     public enum Lines: Sendable {
         case single, multiple
     }
@@ -18,7 +19,7 @@ public enum FreeText {
     public static func validate(
         _ text: String, field: String, maxLength: Int = 2000, required: Bool = false, lines: Lines = .single
     ) throws(InputError) -> String {
-        if required && text.trimmingCharacters(in: .whitespaces).isEmpty {
+        if required && text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             throw .invalid(field: field, value: text, expected: "a non-empty text")
         }
         // Counted as PostgreSQL's length() counts, in code points: "é" written as e and a combining accent is
@@ -50,7 +51,9 @@ public enum FreeText {
         let kind =
             switch found.scalar.value {
             case 0: "a NUL character, which PostgreSQL text cannot hold"
-            case 0x0A, 0x0D, 0x2028, 0x2029: lines == .single ? "a line break" : "a carriage return without a line feed"
+            case 0x0D where lines == .multiple: "a carriage return without a line feed"
+            case 0x0A, 0x0D: "a line break"
+            case 0x2028, 0x2029: "a Unicode line or paragraph separator"
             case 0x09: "a tab"
             case 0x202A...0x202E, 0x2066...0x2069: "a bidirectional formatting character"
             default: "a control character"
@@ -63,8 +66,7 @@ public enum FreeText {
     static func isAllowed(_ scalar: Unicode.Scalar, lines: Lines) -> Bool {
         switch scalar.value {
         case 0x09, 0x0A: lines == .multiple
-        case 0x2028, 0x2029: lines == .multiple
-        case 0x00..<0x20, 0x7F..<0xA0: false
+        case 0x00..<0x20, 0x7F..<0xA0, 0x2028, 0x2029: false
         case 0x202A...0x202E, 0x2066...0x2069: false
         default: true
         }

@@ -19,7 +19,7 @@ public enum InputError: Error, Equatable, Sendable, CustomStringConvertible {
             message
         case .invalidRows(let rows):
             "\(rows.count) bad row\(rows.count == 1 ? "" : "s"), nothing imported:\n"
-                + rows.map { "  line \($0.line): \($0.reason)" }.joined(separator: "\n")
+                + rows.map { "  line \($0.line): \(FreeText.visible($0.reason))" }.joined(separator: "\n")
         }
     }
 

@@ -85,12 +85,7 @@ public struct NewDelivery: Sendable, Equatable {
         }
         self.source = try FreeText.validate(source, field: "source")
         self.note = try FreeText.validate(note, field: "note", lines: .multiple)
-        self.idempotencyKey = try idempotencyKey.map { key throws(InputError) in
-            guard (1...200).contains(key.unicodeScalars.count), FreeText.firstRefused(in: key, lines: .single) == nil else {
-                throw .invalid(field: "idempotency-key", value: key, expected: "1 to 200 printable characters")
-            }
-            return key
-        }
+        self.idempotencyKey = try idempotencyKey.map { key throws(InputError) in try IdempotencyKey.validate(key) }
     }
 
     /// The quantity, checked against the unit's decimal places.
@@ -106,5 +101,19 @@ public enum Actor {
         if let explicit { return try FreeText.validate(explicit, field: "by", maxLength: 200, required: true) }
         let name = environment["USER"] ?? environment["LOGNAME"] ?? NSUserName()
         return try FreeText.validate(name.isEmpty ? "unknown" : name, field: "by", maxLength: 200, required: true)
+    }
+}
+
+/// What makes a retry the same request: any 1 to 200 characters (counted as the ledger's check counts,
+/// in code points) that a free-text field on one line could hold.
+public enum IdempotencyKey {
+    public static func validate(_ key: String) throws(InputError) -> String {
+        guard (1...200).contains(key.unicodeScalars.count) else {
+            throw .invalid(field: "idempotency-key", value: key, expected: "1 to 200 characters")
+        }
+        if let found = FreeText.firstRefused(in: key, lines: .single) {
+            throw .invalid(field: "idempotency-key", value: key, expected: FreeText.expectation(found, lines: .single))
+        }
+        return key
     }
 }

@@ -55,8 +55,8 @@ public struct Administration {
         let id = try PledgeID.validate(publicID)
         let date = try CalendarDate.parse(asOf, field: "as-of")
         let source = try FreeText.validate(source, field: "source")
-        return try ledger.reportTotal(
-            pledgeID: id, total: total, asOf: date, source: source, idempotencyKey: idempotencyKey, by: actor, today: today)
+        let key = try idempotencyKey.map { key throws(InputError) in try IdempotencyKey.validate(key) }
+        return try ledger.reportTotal(pledgeID: id, total: total, asOf: date, source: source, idempotencyKey: key, by: actor, today: today)
     }
 
     public func void(entry: Int, reason: String) throws -> [Int] {

@@ -104,7 +104,7 @@ public struct CopyWriter {
             bytes.withMemoryRebound(to: CChar.self) { PQputCopyData(handle, $0.baseAddress, Int32($0.count)) }
         }
         guard sent == 1 else {
-            throw PostgresError(code: .copy, message: "sending COPY data failed: " + String(cString: PQerrorMessage(handle)))
+            throw PostgresError(code: .copy, message: "sending COPY data failed: " + Connection.errorMessage(of: handle))
         }
         buffer.removeAll(keepingCapacity: true)
     }

@@ -30,7 +30,7 @@ public final class Connection: @unchecked Sendable {
         guard PQstatus(handle) == CONNECTION_OK else {
             let reason = ConnectionConfiguration.redact(
                 ConnectionConfiguration.redact(
-                    String(cString: PQerrorMessage(handle)).trimmingCharacters(in: .whitespacesAndNewlines),
+                    Self.errorMessage(of: handle),
                     password: configuration.target.password),
                 unparsed: configuration.conninfo)
             PQfinish(handle)
@@ -176,7 +176,7 @@ public final class Connection: @unchecked Sendable {
 
     /// The error for a call that returned no result at all.
     func lostOrFailed(_ what: String) -> PostgresError {
-        let detail = handle.map { String(cString: PQerrorMessage($0)).trimmingCharacters(in: .whitespacesAndNewlines) }
+        let detail = handle.map(Self.errorMessage(of:))
         if let handle, PQstatus(handle) != CONNECTION_OK {
             return PostgresError(code: .connectionLost, message: "the connection to \(configuration.target) was lost", detail: detail)
         }
@@ -199,5 +199,15 @@ public final class Connection: @unchecked Sendable {
             // Still in COPY after all that (the connection broke mid-copy): nothing more to read.
             if status == PGRES_COPY_IN || status == PGRES_COPY_OUT || status == PGRES_COPY_BOTH { break }
         }
+    }
+}
+
+extension Connection {
+    /// libpq's last error on `handle` as one line: it words a failure over several (`…failed: Connection
+    /// refused` then `\tIs the server running…`, a line per host tried), and a message printed for cron or
+    /// a log is one line.
+    static func errorMessage(of handle: OpaquePointer) -> String {
+        String(cString: PQerrorMessage(handle)).split(whereSeparator: \.isNewline)
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: " ")
     }
 }

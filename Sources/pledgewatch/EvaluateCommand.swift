@@ -100,7 +100,7 @@ struct Evaluate: ParsableCommand {
                 } catch {
                     // Worded as any other failure is (the server's message, not the error's generic text).
                     try? StandardStream.error.write(
-                        "pledgewatch: webhook delivery stopped (\(Failure.describe(error).0)); queued notifications will be retried\n")
+                        "pledgewatch: webhook delivery stopped (\(FreeText.visible(Failure.describe(error).0))); queued notifications will be retried\n")
                 }
             }
             if let unwritten { throw unwritten }

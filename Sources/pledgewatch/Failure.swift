@@ -23,11 +23,18 @@ enum Failure {
             throw error
         } catch {
             let (message, code) = describe(error)
-            // Messages quote what they were given (a path, a value, the database's words): whatever a terminal
-            // would act on rather than print is shown as \u{…}, as InputError already shows values.
-            try? StandardStream.error.write("pledgewatch: \(FreeText.visible(message, lines: .multiple))\n")
+            try? StandardStream.error.write("pledgewatch: \(shown(message, of: error))\n")
             throw ExitCode(code)
         }
+    }
+
+    /// A message as it can be printed: it quotes what it was given (a path, a value, the database's words),
+    /// so whatever a terminal would act on rather than print — a line break too, which could pass for a
+    /// line of its own — is shown as \u{…}, as InputError shows values. Only a list of bad rows has lines,
+    /// each escaped already.
+    static func shown(_ message: String, of error: any Error) -> String {
+        if case .invalidRows = error as? InputError { return message }
+        return FreeText.visible(message)
     }
 
     static func describe(_ error: any Error) -> (String, Int32) {

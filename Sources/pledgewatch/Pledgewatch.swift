@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import PledgeCore
 import PledgeService
 
 /// The `pledgewatch` command line: argument parsing and rendering only.
@@ -44,8 +45,32 @@ struct Pledgewatch: AsyncParsableCommand {
             handler.logLevel = level
             return handler
         }
-        checkUsageIsUnknown(Array(CommandLine.arguments.dropFirst()))
-        await main(nil)
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        checkUsageIsUnknown(arguments)
+        // As ArgumentParser's own `main`, but its messages quote what was typed (`The value '…' is invalid`):
+        // printed with control characters shown as \u{…} (line breaks kept: its messages have lines).
+        do {
+            var command = try parseAsRoot(arguments)
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exitShowing(error)
+        }
+    }
+
+    /// Prints what ArgumentParser would for `error` (help on stdout, errors on stderr, nothing for an
+    /// `ExitCode`), escaped, and exits with its code.
+    static func exitShowing(_ error: any Error) -> Never {
+        let code = exitCode(for: error)
+        let text = fullMessage(for: error)
+        if !text.isEmpty {
+            let shown = FreeText.visible(text, lines: .multiple) + "\n"
+            try? (code == .success ? StandardStream.output : StandardStream.error).write(shown)
+        }
+        Foundation.exit(code.rawValue)
     }
 
     /// `check` speaks the Nagios plugin codes: its usage errors (an unknown flag, a value the parser
@@ -59,8 +84,8 @@ struct Pledgewatch: AsyncParsableCommand {
             guard exitCode(for: error) == .validationFailure else { return }
             let message = message(for: error)
             let first = message.split(separator: "\n").first.map(String.init) ?? message
-            try? Render.line("PLEDGEWATCH UNKNOWN - usage: " + first)
-            try? StandardStream.error.write(fullMessage(for: error) + "\n")
+            try? Render.line("PLEDGEWATCH UNKNOWN - usage: " + FreeText.visible(first))
+            try? StandardStream.error.write(FreeText.visible(fullMessage(for: error), lines: .multiple) + "\n")
             Foundation.exit(3)
         }
     }

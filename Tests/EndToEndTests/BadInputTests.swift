@@ -132,8 +132,10 @@ struct BadInputTests {
                 #expect(result.stderr.contains(mention), "stderr should name \(mention): \(result.stderr)")
             }
             #expect(result.stdout.isEmpty)
-            // Whatever was typed, the message is printable: a value's control characters are shown as \u{…}.
-            #expect(result.stderr.unicodeScalars.allSatisfy { $0 == "\n" || $0.value >= 0x20 && !(0x7F..<0xA0).contains($0.value) })
+            // Whatever was typed, the message is one printable line: a value's control characters, line
+            // breaks and bidirectional controls are shown as \u{…}.
+            #expect(result.stderr.unicodeScalars.filter { $0 == "\n" }.count == 1 && result.stderr.hasSuffix("\n"), "\(result.stderr)")
+            #expect(result.stderr.unicodeScalars.dropLast().allSatisfy(printableOnOneLine), "\(result.stderr.debugDescription)")
             #expect(try DatabaseSnapshot.take(db) == before)
         }
     }
@@ -175,6 +177,17 @@ struct BadInputTests {
             #expect(result.status == 65, "\(result)")
             #expect(result.stderr.contains("PLEDGEWATCH_INTERVAL") && result.stderr.contains("15m"), "\(result.stderr)")
             #expect(result.stdout.isEmpty, "nothing listened")
+        }
+    }
+
+    @Test("a value the parser refuses is quoted in its message with control characters shown as \\u{…} (64)")
+    func parserMessageEscaped() throws {
+        try ScratchDatabase.with { db in
+            try db.seedWithOneRate()
+            let result = try db.run(["delivery", "void", "\u{1B}[31m1\u{202E}", "--reason", "x"])
+            #expect(result.status == 64, "\(result)")
+            #expect(result.stderr.contains("'\\u{1B}[31m1\\u{202E}'"), "\(result.stderr)")
+            #expect(result.stderr.unicodeScalars.allSatisfy { $0 == "\n" || printableOnOneLine($0) }, "\(result.stderr.debugDescription)")
         }
     }
 
@@ -233,13 +246,18 @@ struct BadInputTests {
     func checkUsageIsUnknown() throws {
         try ScratchDatabase.with { db in
             try db.seedWithOneRate()
-            for arguments in [["check", "--bogus"], ["check", "--stalled-after-days", "-5"], ["check", "extra"]] {
+            for arguments in [
+                ["check", "--bogus"], ["check", "--stalled-after-days", "-5"], ["check", "extra"], ["check", "--likely-miss-below", "\u{1B}[31mX"],
+            ] {
                 let result = try db.run(arguments)
                 #expect(result.status == 3, "\(arguments): \(result)")
                 // One plugin line on stdout, where Nagios reads it; the parser's message on stderr.
                 #expect(result.stdout.hasPrefix("PLEDGEWATCH UNKNOWN - usage: ") && result.stdout.filter { $0 == "\n" }.count == 1, "\(result.stdout)")
                 #expect(result.stderr.contains("Usage: pledgewatch check"), "\(result.stderr)")
+                // What was typed is quoted with its escape shown, not sent to the monitoring system's screen.
+                #expect(!(result.stdout + result.stderr).unicodeScalars.contains("\u{1B}"), "\(result.stdout.debugDescription)")
             }
+            #expect(try db.run(["check", "--likely-miss-below", "\u{1B}[31mX"]).stdout.contains("'\\u{1B}[31mX'"))
             #expect(try db.run(["check", "--help"]).status == 0)
             // Elsewhere a usage error stays 64.
             #expect(try db.run(["pledge", "list", "--bogus"]).status == 64)
@@ -312,4 +330,11 @@ struct BadInputTests {
             #expect(try db.show("de-8bn-2024").status == "withdrawn")
         }
     }
+}
+
+/// Whether a character prints as itself on one line of a terminal (not a control, a line break, a Unicode
+/// separator or a bidirectional control).
+func printableOnOneLine(_ scalar: Unicode.Scalar) -> Bool {
+    !(scalar.value < 0x20 || (0x7F..<0xA0).contains(scalar.value) || [0x2028, 0x2029].contains(scalar.value)
+        || (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value))
 }

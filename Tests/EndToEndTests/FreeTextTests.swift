@@ -170,6 +170,33 @@ extension BadInput {
     /// character escaped, and says which character it is and where.
     static let controlCharacters: [BadInput] = [
         BadInput(
+            name: "an --out path with a line break, a tab and a line separator: one line of message, not three",
+            arguments: ["export", "--out", "/nonexistent/x\npledgewatch: export ok\tdone\u{2028}y"],
+            status: 66, mentions: ["/nonexistent/x\\u{A}pledgewatch: export ok\\u{9}done\\u{2028}y"]),
+        BadInput(
+            name: "--idempotency-key of report-total with a control character, U+001B",
+            arguments: ["delivery", "report-total", "eu-1m-rounds", "--total", "400000", "--as-of", "2024-01-15", "--idempotency-key", "k\u{1B}]0;x\u{7}"],
+            status: 65, mentions: ["invalid idempotency-key: \"k\\u{1B}]0;x\\u{7}\"", "a control character, U+001B, at character 2"]),
+        BadInput(
+            name: "--idempotency-key of report-total, 201 characters",
+            arguments: ["delivery", "report-total", "eu-1m-rounds", "--total", "400000", "--as-of", "2024-01-15", "--idempotency-key", String(repeating: "k", count: 201)],
+            status: 65, mentions: ["invalid idempotency-key", "1 to 200 characters"]),
+        BadInput(
+            name: "--idempotency-key of record with a tab, U+0009",
+            arguments: LongValue.record + ["--idempotency-key", "a\tb"],
+            status: 65, mentions: ["invalid idempotency-key: \"a\\u{9}b\"", "a tab, U+0009, at character 2"]),
+        BadInput(
+            name: "a reason of line breaks only", arguments: ["delivery", "void", "1", "--reason", "\n\n"],
+            status: 65, mentions: ["invalid reason: \"\\u{A}\\u{A}\"", "a non-empty text"]),
+        BadInput(
+            name: "--reason of withdraw with a control character, U+001B",
+            arguments: ["pledge", "withdraw", "eu-1m-rounds", "--reason", "gone\u{1B}[8m"],
+            status: 65, mentions: ["invalid reason: \"gone\\u{1B}[8m\"", "a control character, U+001B, at character 5"]),
+        BadInput(
+            name: "--reason of correct with a Unicode line separator",
+            arguments: ["delivery", "correct", "1", "--quantity", "310000", "--reason", "typo\u{2028}fixed"],
+            status: 65, mentions: ["invalid reason: \"typo\\u{2028}fixed\"", "a Unicode line or paragraph separator, U+2028, at character 5"]),
+        BadInput(
             name: "an --out path with an escape sequence, in a directory that does not exist",
             arguments: ["export", "--out", "/nonexistent-\u{1B}[2J/dashboard.json"],
             status: 66, mentions: ["/nonexistent-\\u{1B}[2J/dashboard.json"]),

@@ -42,7 +42,8 @@ struct DeliveryCSVTests {
                 + "eu-1m-rounds,2023-11-14,5,,\"a\nb\",\n"
                 + "eu-1m-rounds,2023-11-14,5,Ger\tmany,,\n"
                 + "eu-1m-rounds,2023-11-14,5,,,x\u{1B}[2J\n"
-                + "eu-1m-rounds,2023-11-14\u{7},5,,,\n")
+                + "eu-1m-rounds,2023-11-14\u{7},5,,,\n"
+                + "eu-1m-rounds,2023-11-14,5,,,  x\u{1B}\n")
         #expect(try rows[0].get()[6] == "first line\r\nsecond\tline")
         let problems = rows.dropFirst().map { row -> String in
             guard case .failure(let problem) = row else { return "accepted" }
@@ -54,6 +55,8 @@ struct DeliveryCSVTests {
                 "6: contributor: expected a single line of printable text; found a tab, U+0009, at character 4",
                 "7: note: expected printable text (line breaks and tabs allowed); found a control character, U+001B, at character 2",
                 "8: date: expected a single line of printable text; found a control character, U+0007, at character 11",
+                // Counted in the field as written, the spaces before it included.
+                "9: note: expected printable text (line breaks and tabs allowed); found a control character, U+001B, at character 4",
             ])
     }
 

@@ -34,13 +34,19 @@ struct FreeTextCharacterTests {
             #expect(refused.expected.hasPrefix("a single line of printable text; found a "), "\(refused.expected)")
             #expect(refused.expected.hasSuffix("at character 2"), "\(refused.expected)")
         }
-        for text in ["a\nb", "a\r\nb\r\n", "a\tb", "line 1\n\nline 3", "a\u{2028}b"] {
+        for text in ["a\nb", "a\r\nb\r\n", "a\tb", "line 1\n\nline 3"] {
             #expect(try FreeText.validate(text, field: "notes", lines: .multiple) == text)
         }
         for text in ["a\rb", "a\r", "a\n\rb"] {
             let refused = try #require(refusal { try FreeText.validate(text, field: "notes", lines: .multiple) })
             #expect(refused.expected.contains("a carriage return without a line feed, U+000D"), "\(refused.expected)")
         }
+        for text in ["a\u{2028}b", "a\u{2029}b"] {
+            let refused = try #require(refusal { try FreeText.validate(text, field: "notes", lines: .multiple) })
+            #expect(refused.expected.hasSuffix("a Unicode line or paragraph separator, U+202\(text.unicodeScalars.dropFirst().first!.value == 0x2028 ? 8 : 9), at character 2"), "\(refused.expected)")
+        }
+        // Required means something visible: a reason of line breaks and spaces is blank.
+        #expect(refusal { try FreeText.validate(" \n\r\n\t", field: "reason", required: true, lines: .multiple) }?.expected == "a non-empty text")
     }
 
     @Test("printable text of any script, emoji and joiners pass unchanged, and are shown unchanged")
@@ -59,7 +65,7 @@ struct FreeTextCharacterTests {
     func visible() throws {
         #expect(FreeText.visible("red \u{1B}[31mALERT\u{1B}[0m") == "red \\u{1B}[31mALERT\\u{1B}[0m")
         #expect(FreeText.visible("a\nb\tc\r\n") == "a\\u{A}b\\u{9}c\\u{D}\\u{A}")
-        #expect(FreeText.visible("a\nb\tc\r\nd\re", lines: .multiple) == "a\nb\tc\r\nd\\u{D}e")
+        #expect(FreeText.visible("a\nb\tc\r\nd\re\u{2028}", lines: .multiple) == "a\nb\tc\r\nd\\u{D}e\\u{2028}")
         #expect(FreeText.visible("\u{202E}txt.exe") == "\\u{202E}txt.exe")
         // Property: whatever the input (without backslashes, so the escapes can be read back), the shown text is
         // accepted as a single line, and reading its escapes back gives the input.
