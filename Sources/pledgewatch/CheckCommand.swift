@@ -27,7 +27,7 @@ struct Check: ParsableCommand {
             let assessments = try evaluator.assessOnly(asOf: try evaluation.date() ?? .today()).map(\.2)
             outcome = Self.verdict(assessments)
         } catch {
-            outcome = (3, "PLEDGEWATCH UNKNOWN - \(FreeText.visible(Failure.describe(error).0))")  // one line, always
+            outcome = (3, "PLEDGEWATCH UNKNOWN - \(FreeText.visible(Failure.describe(error).0))")
         }
         do {
             try Render.line(outcome.1)

@@ -107,14 +107,13 @@ struct Evaluate: ParsableCommand {
         }
     }
 
-    /// One line per change (an alert's summary shown as `FreeText.visible` shows stored text).
     static func describe(_ change: EvaluationReport.Change) -> String {
         switch change {
         case .status(let pledge, let from, let to, let reason):
             return "\(pledge): \(from?.rawValue ?? "new") → \(to.rawValue) (\(reason))"
         case .alert(let pledge, let rule, _, let to, let notification, let silenced, let summary):
             let what = notification.map { $0 == .firing ? "FIRING" : "RESOLVED" } ?? to.rawValue
-            return "\(pledge): alert \(rule.alertName) \(what)\(silenced ? " (silenced)" : "") — \(FreeText.visible(summary))"
+            return "\(pledge): alert \(rule.alertName) \(what)\(silenced ? " (silenced)" : "") — \(summary)"
         }
     }
 
