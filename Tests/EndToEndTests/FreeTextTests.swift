@@ -166,96 +166,85 @@ struct LongValue: Sendable, CustomTestStringConvertible {
 }
 
 extension BadInput {
-    /// A text field given a character it may not hold: the refusal names the field, shows the value with the
-    /// character escaped, and says which character it is and where.
+    /// A text field given a character it may not hold: 65; the refusal names the field, shows the value as
+    /// `shown` (the character escaped) and says which character it is and where (`found`).
+    static func character(_ found: String, field: String, shown: String, _ arguments: [String]) -> BadInput {
+        BadInput(
+            name: "\(arguments.prefix(2).joined(separator: " ")) --\(field) with \(found)", arguments: arguments, status: 65,
+            mentions: ["invalid \(field): \"\(shown)\"", found])
+    }
+
+    /// Values a terminal would act on: refused, or quoted escaped in the message, which stays one line.
     static let controlCharacters: [BadInput] = [
         BadInput(
             name: "an --out path with a line break, a tab and a line separator: one line of message, not three",
             arguments: ["export", "--out", "/nonexistent/x\npledgewatch: export ok\tdone\u{2028}y"],
             status: 66, mentions: ["/nonexistent/x\\u{A}pledgewatch: export ok\\u{9}done\\u{2028}y"]),
-        BadInput(
-            name: "--idempotency-key of report-total with a control character, U+001B",
-            arguments: ["delivery", "report-total", "eu-1m-rounds", "--total", "400000", "--as-of", "2024-01-15", "--idempotency-key", "k\u{1B}]0;x\u{7}"],
-            status: 65, mentions: ["invalid idempotency-key: \"k\\u{1B}]0;x\\u{7}\"", "a control character, U+001B, at character 2"]),
+        .character(
+            "a control character, U+001B, at character 2", field: "idempotency-key", shown: "k\\u{1B}]0;x\\u{7}",
+            ["delivery", "report-total", "eu-1m-rounds", "--total", "400000", "--as-of", "2024-01-15", "--idempotency-key", "k\u{1B}]0;x\u{7}"]),
         BadInput(
             name: "--idempotency-key of report-total, 201 characters",
             arguments: ["delivery", "report-total", "eu-1m-rounds", "--total", "400000", "--as-of", "2024-01-15", "--idempotency-key", String(repeating: "k", count: 201)],
             status: 65, mentions: ["invalid idempotency-key", "1 to 200 characters"]),
-        BadInput(
-            name: "--idempotency-key of record with a tab, U+0009",
-            arguments: LongValue.record + ["--idempotency-key", "a\tb"],
-            status: 65, mentions: ["invalid idempotency-key: \"a\\u{9}b\"", "a tab, U+0009, at character 2"]),
+        .character(
+            "a tab, U+0009, at character 2", field: "idempotency-key", shown: "a\\u{9}b",
+            LongValue.record + ["--idempotency-key", "a\tb"]),
         BadInput(
             name: "a reason of line breaks only", arguments: ["delivery", "void", "1", "--reason", "\n\n"],
             status: 65, mentions: ["invalid reason: \"\\u{A}\\u{A}\"", "a non-empty text"]),
-        BadInput(
-            name: "--reason of withdraw with a control character, U+001B",
-            arguments: ["pledge", "withdraw", "eu-1m-rounds", "--reason", "gone\u{1B}[8m"],
-            status: 65, mentions: ["invalid reason: \"gone\\u{1B}[8m\"", "a control character, U+001B, at character 5"]),
-        BadInput(
-            name: "--reason of correct with a Unicode line separator",
-            arguments: ["delivery", "correct", "1", "--quantity", "310000", "--reason", "typo\u{2028}fixed"],
-            status: 65, mentions: ["invalid reason: \"typo\\u{2028}fixed\"", "a Unicode line or paragraph separator, U+2028, at character 5"]),
+        .character(
+            "a control character, U+001B, at character 5", field: "reason", shown: "gone\\u{1B}[8m",
+            ["pledge", "withdraw", "eu-1m-rounds", "--reason", "gone\u{1B}[8m"]),
+        .character(
+            "a Unicode line or paragraph separator, U+2028, at character 5", field: "reason", shown: "typo\\u{2028}fixed",
+            ["delivery", "correct", "1", "--quantity", "310000", "--reason", "typo\u{2028}fixed"]),
         BadInput(
             name: "an --out path with an escape sequence, in a directory that does not exist",
             arguments: ["export", "--out", "/nonexistent-\u{1B}[2J/dashboard.json"],
             status: 66, mentions: ["/nonexistent-\\u{1B}[2J/dashboard.json"]),
-        BadInput(
-            name: "--title with a control character, U+001B",
-            arguments: LongValue.pledgeAdd(title: "EU \u{1B}[2J rounds"),
-            status: 65, mentions: ["invalid title: \"EU \\u{1B}[2J rounds\"", "a control character, U+001B, at character 4"]),
-        BadInput(
-            name: "--donor with a line break, U+000D",
-            arguments: LongValue.pledgeAdd(donor: "EU\rCouncil"),
-            status: 65, mentions: ["invalid donor: \"EU\\u{D}Council\"", "a line break, U+000D, at character 3"]),
-        BadInput(
-            name: "--recipient with a tab, U+0009",
-            arguments: LongValue.pledgeAdd(recipient: "Ukr\taine"),
-            status: 65, mentions: ["invalid recipient: \"Ukr\\u{9}aine\"", "a tab, U+0009, at character 4"]),
-        BadInput(
-            name: "--title with a bidirectional formatting character, U+202E",
-            arguments: LongValue.pledgeAdd(title: "rounds \u{202E}lanigiro"),
-            status: 65, mentions: ["invalid title: \"rounds \\u{202E}lanigiro\"", "a bidirectional formatting character, U+202E, at character 8"]),
-        BadInput(
-            name: "--source with a line break, U+000A",
-            arguments: LongValue.pledgeAdd(source: "https://example.org\nsecond"),
-            status: 65, mentions: ["invalid source: \"https://example.org\\u{A}second\"", "a line break, U+000A, at character 20"]),
-        BadInput(
-            name: "--notes with a carriage return without a line feed, U+000D",
-            arguments: LongValue.pledgeAdd(notes: "a\nb\rc"),
-            status: 65, mentions: ["invalid notes: \"a\\u{A}b\\u{D}c\"", "a carriage return without a line feed, U+000D, at character 4"]),
-        BadInput(
-            name: "--note with a control character, U+009B",
-            arguments: LongValue.record + ["--note", "ok\u{9B}31m"],
-            status: 65, mentions: ["invalid note: \"ok\\u{9B}31m\"", "a control character, U+009B, at character 3"]),
-        BadInput(
-            name: "--contributor with a control character, U+007F",
-            arguments: LongValue.record + ["--contributor", "Germany\u{7F}"],
-            status: 65, mentions: ["invalid contributor: \"Germany\\u{7F}\"", "a control character, U+007F, at character 8"]),
-        BadInput(
-            name: "--by with a control character, U+0007",
-            arguments: LongValue.record + ["--by", "admin\u{7}"],
-            status: 65, mentions: ["invalid by: \"admin\\u{7}\"", "a control character, U+0007, at character 6"]),
-        BadInput(
-            name: "--source with U+001B",
-            arguments: ["delivery", "report-total", "eu-1m-rounds", "--total", "400000", "--as-of", "2024-01-15", "--source", "a\u{1B}b"],
-            status: 65, mentions: ["invalid source: \"a\\u{1B}b\"", "U+001B, at character 2"]),
-        BadInput(
-            name: "--reason with U+001B",
-            arguments: ["pledge", "amend", "eu-1m-rounds", "--target", "900000", "--reason", "x\u{1B}[1A"],
-            status: 65, mentions: ["invalid reason: \"x\\u{1B}[1A\"", "U+001B, at character 2"]),
-        BadInput(
-            name: "--reason with U+0008",
-            arguments: ["delivery", "void", "1", "--reason", "typo\u{8}\u{8}"],
-            status: 65, mentions: ["invalid reason: \"typo\\u{8}\\u{8}\"", "U+0008, at character 5"]),
-        BadInput(
-            name: "--source with a bidirectional formatting character, U+2066",
-            arguments: ["fx", "set", "EUR", "GBP", "0.85", "--on", "2024-01-15", "--source", "ECB\u{2066}"],
-            status: 65, mentions: ["invalid source: \"ECB\\u{2066}\"", "a bidirectional formatting character, U+2066, at character 4"]),
-        BadInput(
-            name: "--reason with U+001B",
-            arguments: ["silence", "add", "--pledge", "eu-1m-rounds", "--until", "2099-12-31", "--reason", "briefed\u{1B}"],
-            status: 65, mentions: ["invalid reason: \"briefed\\u{1B}\"", "U+001B, at character 8"]),
+        .character(
+            "a control character, U+001B, at character 4", field: "title", shown: "EU \\u{1B}[2J rounds",
+            LongValue.pledgeAdd(title: "EU \u{1B}[2J rounds")),
+        .character(
+            "a line break, U+000D, at character 3", field: "donor", shown: "EU\\u{D}Council",
+            LongValue.pledgeAdd(donor: "EU\rCouncil")),
+        .character(
+            "a tab, U+0009, at character 4", field: "recipient", shown: "Ukr\\u{9}aine",
+            LongValue.pledgeAdd(recipient: "Ukr\taine")),
+        .character(
+            "a bidirectional formatting character, U+202E, at character 8", field: "title", shown: "rounds \\u{202E}lanigiro",
+            LongValue.pledgeAdd(title: "rounds \u{202E}lanigiro")),
+        .character(
+            "a line break, U+000A, at character 20", field: "source", shown: "https://example.org\\u{A}second",
+            LongValue.pledgeAdd(source: "https://example.org\nsecond")),
+        .character(
+            "a carriage return without a line feed, U+000D, at character 4", field: "notes", shown: "a\\u{A}b\\u{D}c",
+            LongValue.pledgeAdd(notes: "a\nb\rc")),
+        .character(
+            "a control character, U+009B, at character 3", field: "note", shown: "ok\\u{9B}31m",
+            LongValue.record + ["--note", "ok\u{9B}31m"]),
+        .character(
+            "a control character, U+007F, at character 8", field: "contributor", shown: "Germany\\u{7F}",
+            LongValue.record + ["--contributor", "Germany\u{7F}"]),
+        .character(
+            "a control character, U+0007, at character 6", field: "by", shown: "admin\\u{7}",
+            LongValue.record + ["--by", "admin\u{7}"]),
+        .character(
+            "U+001B, at character 2", field: "source", shown: "a\\u{1B}b",
+            ["delivery", "report-total", "eu-1m-rounds", "--total", "400000", "--as-of", "2024-01-15", "--source", "a\u{1B}b"]),
+        .character(
+            "U+001B, at character 2", field: "reason", shown: "x\\u{1B}[1A",
+            ["pledge", "amend", "eu-1m-rounds", "--target", "900000", "--reason", "x\u{1B}[1A"]),
+        .character(
+            "U+0008, at character 5", field: "reason", shown: "typo\\u{8}\\u{8}",
+            ["delivery", "void", "1", "--reason", "typo\u{8}\u{8}"]),
+        .character(
+            "a bidirectional formatting character, U+2066, at character 4", field: "source", shown: "ECB\\u{2066}",
+            ["fx", "set", "EUR", "GBP", "0.85", "--on", "2024-01-15", "--source", "ECB\u{2066}"]),
+        .character(
+            "U+001B, at character 8", field: "reason", shown: "briefed\\u{1B}",
+            ["silence", "add", "--pledge", "eu-1m-rounds", "--until", "2099-12-31", "--reason", "briefed\u{1B}"]),
     ]
 }
 
