@@ -55,3 +55,59 @@ extension AssessmentSummary {
             gradeReasons: gradeReasons)
     }
 }
+
+extension AssessmentSummary {
+    /// The top-level keys `compactJSON` writes, in its order.
+    static let storedKeys: [StaticString] = [
+        "alternatives", "asOf", "completion", "daysLeft", "deadline", "delivered", "grade", "gradeReasons", "method", "observations",
+        "observedRatePerDay", "paceRatio", "percent", "pledge", "probabilityOnTime", "projectedTotalAtDeadline", "remaining",
+        "requiredRatePerDay", "shortfall", "spanDays", "status", "statusReason", "target",
+    ]
+
+    /// Whether `text` is one JSON object whose top-level keys are exactly those `compactJSON` writes, in
+    /// its order: what a dashboard checks of a stored summary before copying it into a document as it is,
+    /// so a summary edited by hand, or stored by another version, is refused rather than copied. One pass
+    /// over the bytes; nested values are only skipped.
+    public static func hasStoredLayout(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes -> Bool in
+            guard bytes.count >= 2, bytes[0] == UInt8(ascii: "{") else { return false }
+            var depth = 0
+            var index = 0
+            var keys = 0
+            var expectsKey = false
+            while index < bytes.count {
+                let byte = bytes[index]
+                switch byte {
+                case UInt8(ascii: "\""):
+                    var end = index + 1
+                    while end < bytes.count, bytes[end] != UInt8(ascii: "\"") { end += bytes[end] == UInt8(ascii: "\\") ? 2 : 1 }
+                    guard end < bytes.count else { return false }
+                    if depth == 1, expectsKey {
+                        guard keys < storedKeys.count else { return false }
+                        let matches = storedKeys[keys].withUTF8Buffer { key in
+                            end - index - 1 == key.count && zip(key, bytes[(index + 1)..<end]).allSatisfy { $0 == $1 }
+                        }
+                        guard matches else { return false }
+                        keys += 1
+                        expectsKey = false
+                    }
+                    index = end
+                case UInt8(ascii: "{"), UInt8(ascii: "["):
+                    depth += 1
+                    expectsKey = depth == 1
+                case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                    depth -= 1
+                    if depth == 0 { return index == bytes.count - 1 && keys == storedKeys.count }
+                    guard depth > 0 else { return false }
+                case UInt8(ascii: ","):
+                    expectsKey = depth == 1
+                default:
+                    break
+                }
+                index += 1
+            }
+            return false
+        }
+    }
+}
