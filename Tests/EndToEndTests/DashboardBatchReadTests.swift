@@ -10,7 +10,7 @@ import TestSupport
 /// must be what the repositories that each read one part give.
 @Suite("a dashboard batch's single read")
 struct DashboardBatchReadTests {
-    @Test("timelines, the run's stored assessments and the open alerts' fingerprints (by rule, in byte order) as each repository reads them")
+    @Test("timelines (only those asked for), the run's stored assessments and burn-ups, and the open alerts' fingerprints (by rule, in byte order) as each repository reads them")
     func sameAsEachPart() throws {
         try ScratchDatabase.with { db in
             #expect(try Pledgewatch.run(["seed"], database: db.conninfo).status == 0)
@@ -29,7 +29,11 @@ struct DashboardBatchReadTests {
             let asOf = CalendarDate(iso: "2023-11-14")!
             let pledges = try PledgeRepository(connection).list(asOf: asOf)
             let run = try #require(try AssessmentRepository(connection).latestRun())
-            let batch = try DashboardBatchRepository(connection).start(for: pledges, asOf: asOf, runID: run.runID).batch()
+            let all = Set(pledges.map(\.publicID))
+            let batch = try DashboardBatchRepository(connection).start(for: pledges, timelines: all, asOf: asOf, runID: run.runID).batch()
+            // Timelines for none: the stored parts alone, the same.
+            let storedOnly = try DashboardBatchRepository(connection).start(for: pledges, timelines: [], asOf: asOf, runID: run.runID).batch()
+            let states = try DashboardBatchRepository(connection).ledgerState(runID: run.runID)
             let timelines = try TimelineRepository(connection).timelines(for: pledges, asOf: asOf)
             let stored = try AssessmentRepository(connection).summaries(runID: run.runID)
             let open = try connection.query(
@@ -44,6 +48,17 @@ struct DashboardBatchReadTests {
                 #expect(try batch.timeline(for: pledge) == timelines[pledge.publicID], "\(pledge.publicID)")
                 let read = try #require(try batch.stored(for: pledge), "\(pledge.publicID)")
                 #expect(read.summary == stored[pledge.publicID]?.summary && read.inputs == stored[pledge.publicID]?.inputs)
+                #expect(try storedOnly.timeline(for: pledge).points.count == 1, "no timeline read: the anchor alone")
+                // What a document copies: the JSON the run stored, the figures beside it, the burn-up it kept of
+                // the timeline it read (the ledger has not changed since), and inputs that still hold.
+                let copied = try #require(try storedOnly.storedForCopying(for: pledge))
+                #expect(copied.summary.json == read.summary.compactJSON)
+                #expect(copied.summary.status == read.summary.status)
+                #expect(Decimal(plainText: copied.summary.delivered) == Decimal(plainText: read.summary.delivered))
+                #expect(copied.burnUp == BurnUp.points(try #require(timelines[pledge.publicID]).points))
+                let state = try #require(states[pledge.publicID])
+                #expect(state.storedBurnUp)
+                #expect(state.storedInputs == AssessmentInputs.revisionFingerprint(pledge: pledge, ledgerRevision: state.revision, asOf: asOf))
                 let expected = open.filter { $0.0 == pledge.publicID }.sorted { $0.1.utf8.lexicographicallyPrecedes($1.1.utf8) }.map(\.2)
                 #expect(try batch.openAlerts(for: pledge) == expected, "\(pledge.publicID)")
             }
@@ -51,13 +66,13 @@ struct DashboardBatchReadTests {
             #expect(Array(try batch.openAlerts(for: germany).suffix(2)) == ["ffffffffffffffff", "0000000000000001"], "at_risk before stalled")
 
             // Without a run: no stored assessments, the rest the same.
-            let unrun = try DashboardBatchRepository(connection).start(for: pledges, asOf: asOf, runID: nil).batch()
+            let unrun = try DashboardBatchRepository(connection).start(for: pledges, timelines: all, asOf: asOf, runID: nil).batch()
             for pledge in pledges {
                 #expect(try unrun.stored(for: pledge) == nil)
                 #expect(try unrun.timeline(for: pledge) == timelines[pledge.publicID])
             }
             // No pledges: no statement, nothing read.
-            #expect(try DashboardBatchRepository(connection).start(for: [], asOf: asOf, runID: run.runID).batch().rows.isEmpty)
+            #expect(try DashboardBatchRepository(connection).start(for: [], timelines: all, asOf: asOf, runID: run.runID).batch().rows.isEmpty)
         }
     }
 

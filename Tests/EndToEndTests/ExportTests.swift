@@ -47,8 +47,8 @@ struct ExportTests {
         let stderr: String
     }
 
-    /// Runs `export --out path` with the ledger locked, so that it waits at its first read of it (after
-    /// making its temporary file), and calls `act` with the process and the export's backend while it
+    /// Runs `export --out path` with the assessments locked, so that it waits at its first read of them
+    /// (after making its temporary file; an export right after an evaluation reads no ledger entry), and calls `act` with the process and the export's backend while it
     /// waits; then lets go of the lock (also when `act` throws), waits for the process and says how it
     /// ended. The signals are at their default actions in it, whatever this test process inherited.
     private func blockedExport(
@@ -56,7 +56,7 @@ struct ExportTests {
     ) async throws -> Ended {
         let locker = try db.connect()
         try locker.execute("BEGIN")
-        try locker.execute("LOCK TABLE delivery IN ACCESS EXCLUSIVE MODE")
+        try locker.execute("LOCK TABLE assessment IN ACCESS EXCLUSIVE MODE")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [Pledgewatch.defaultSignals, Pledgewatch.binary.path, "export", "--out", path]
@@ -72,7 +72,7 @@ struct ExportTests {
                 backend = try locker.query(
                     """
                     SELECT pid FROM pg_locks
-                    WHERE NOT granted AND relation = 'delivery'::regclass
+                    WHERE NOT granted AND relation = 'assessment'::regclass
                       AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
                     """
                 ).first?.decode(Int.self)
@@ -85,7 +85,7 @@ struct ExportTests {
             process.waitUntilExit()
             throw error
         }
-        // The lock goes before the wait: an export still waiting for the ledger then ends.
+        // The lock goes before the wait: an export still waiting for the assessments then ends.
         locker.close()
         process.waitUntilExit()
         try errors.fileHandleForWriting.close()

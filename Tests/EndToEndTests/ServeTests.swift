@@ -78,6 +78,10 @@ struct ServeTests {
             #expect(pledge.status == 200)
             let detail = try JSONSerialization.jsonObject(with: pledge.body) as? [String: Any]
             #expect(((detail?["history"] as? [Any])?.count ?? 0) >= 1, "the assessment history is included")
+            // The whole timeline: the seed's few points, so the same as the entry's burn-up.
+            let wholeTimeline = detail?["timeline"] as? [[String: Any]] ?? []
+            #expect(wholeTimeline.last?["cumulative"] as? String == "300000")
+            #expect(NSArray(array: wholeTimeline) == NSArray(array: (detail?["pledge"] as? [String: Any])?["timeline"] as? [Any] ?? [0]))
             #expect(try server.get("/v1/pledges/nope").status == 404)
             #expect(try server.get("/v1/alerts?state=firing").status == 200)
             #expect(try server.get("/v1/alerts?state=bogus").status == 400)

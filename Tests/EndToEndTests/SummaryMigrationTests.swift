@@ -35,7 +35,8 @@ struct SummaryMigrationTests {
     func summariesSurvive() throws {
         try ScratchDatabase.with(migrated: false) { db in
             let connection = try db.connect()
-            try Migrator(migrations: Migration.all.filter { $0.name < "0009" }).migrate(on: connection)
+            // Every migration but 0009: the later ones, which today's evaluator needs, do not touch what 0009 does.
+            try Migrator(migrations: Migration.all.filter { $0.name != "0009_leaner_evaluation_writes.sql" }).migrate(on: connection)
             try connection.executeScript(Self.ledger)
             let first = try Evaluator(connection: connection).run(asOf: Self.asOf)
             let before = try summaries(connection, run: first.runID)

@@ -18,7 +18,7 @@ struct CompactJSONTests {
     func randomValues() async throws {
         await propertyCheck(count: 300, input: Gen.uint64()) { seed in
             var random = RandomValues(seed: seed)
-            let summary = try DashboardStreamEncoderTests.randomEntry(&random).assessment
+            let summary = try DashboardStreamEncoderTests.randomEntry(&random).assessment.summary()
             let reasons = random.strings()
             let alternatives = Dictionary(
                 (0..<random.below(4)).map { _ in (random.string(), (random.double() as? Double) ?? 0) }, uniquingKeysWith: { a, _ in a })

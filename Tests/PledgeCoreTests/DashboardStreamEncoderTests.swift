@@ -154,7 +154,7 @@ struct DashboardStreamEncoderTests {
             status: random.string(), announcedOn: random.string(), countsFrom: random.string(), source: random.string(),
             originalTerms: try termsDecoder.decode(DashboardDocument.Terms.self, from: JSONSerialization.data(withJSONObject: terms())),
             currentTerms: try termsDecoder.decode(DashboardDocument.Terms.self, from: JSONSerialization.data(withJSONObject: terms())),
-            assessment: decoded, assessmentSource: random.string(), timeline: timeline, openAlerts: random.strings())
+            assessment: .summary(decoded), assessmentSource: random.string(), timeline: timeline, openAlerts: random.strings())
     }
 
     static func randomAlert(_ random: inout RandomValues) -> DashboardDocument.AlertEntry {

@@ -6,6 +6,12 @@ import Foundation
 /// it with the pledge's current inputs and assesses the pledge afresh when they differ, so an entry never
 /// pairs a forecast with a timeline or terms it was not made from.
 ///
+/// Reading every timeline to compare them costs a dashboard the whole ledger, so an evaluation stores a
+/// second fingerprint, `revisionFingerprint`, which stands for the timeline by the pledge's ledger revision
+/// (raised by every statement that appends entries for it: migration 0010). When that one matches, the
+/// stored assessment holds without reading the timeline; when it does not (an entry appended, perhaps
+/// dated after the as-of day), the timeline is read and this one decides.
+///
 /// Equal inputs give equal fingerprints in every process (unlike `Hasher`, which is seeded per process).
 /// Different inputs give different fingerprints but for a chance of 2⁻⁶⁴; the same value written
 /// differently (a `Decimal` that is not in its compact form) may also give a different fingerprint, which
@@ -14,18 +20,39 @@ import Foundation
 public enum AssessmentInputs {
     public static func fingerprint(pledge: Pledge, timeline: Timeline, asOf: CalendarDate) -> Int64 {
         var hasher = StableHasher()
-        let terms = pledge.terms(on: asOf)
-        hasher.combine(asOf.daysSinceEpoch)
-        hasher.combine(PledgeStatus.allCases.firstIndex(of: pledge.status)!)
-        hasher.combine(terms.deadline.daysSinceEpoch)
-        hasher.combine(terms.target)
-        hasher.combine(pledge.unit.scale)
+        combineTerms(of: pledge, asOf: asOf, into: &hasher)
         hasher.combine(timeline.points.count)
         for point in timeline.points {
             hasher.combine(point.date.daysSinceEpoch &* 2 &+ (point.assumed ? 1 : 0))
             hasher.combine(point.cumulative)
         }
         return Int64(bitPattern: hasher.value)
+    }
+
+    /// The version of what a dashboard copies from a stored assessment as it is (the summary's compact
+    /// JSON, the burn-up): change it with either's rendering, and assessments stored before are no longer
+    /// copied (`BurnUp.limit` is hashed too).
+    public static let layout = 1
+
+    /// The same inputs with the pledge's ledger revision in place of its timeline (with the day its
+    /// deliveries count from, which the timeline also depends on), and the layout of what is copied.
+    public static func revisionFingerprint(pledge: Pledge, ledgerRevision: Int64, asOf: CalendarDate) -> Int64 {
+        var hasher = StableHasher()
+        hasher.combine(layout)
+        hasher.combine(BurnUp.limit)
+        combineTerms(of: pledge, asOf: asOf, into: &hasher)
+        hasher.combine(pledge.countsFrom.daysSinceEpoch)
+        hasher.combine(UInt64(bitPattern: ledgerRevision))
+        return Int64(bitPattern: hasher.value)
+    }
+
+    private static func combineTerms(of pledge: Pledge, asOf: CalendarDate, into hasher: inout StableHasher) {
+        let terms = pledge.terms(on: asOf)
+        hasher.combine(asOf.daysSinceEpoch)
+        hasher.combine(PledgeStatus.allCases.firstIndex(of: pledge.status)!)
+        hasher.combine(terms.deadline.daysSinceEpoch)
+        hasher.combine(terms.target)
+        hasher.combine(pledge.unit.scale)
     }
 }
 

@@ -59,9 +59,11 @@ public struct DashboardBuilder: Sendable {
         public init() {}
     }
 
-    /// One pledge's entry; its figures are added to `totals`.
+    /// One pledge's entry; its figures are added to `totals`. `timeline`: the pledge's timeline's points, or
+    /// the burn-up an evaluation kept of them (`BurnUp` keeps those as they are).
     public func entry(
-        pledge: Pledge, assessment: AssessmentSummary, assessmentSource: DashboardDocument.AssessmentSource, timeline: Timeline?,
+        pledge: Pledge, assessment: DashboardDocument.EntryAssessment, assessmentSource: DashboardDocument.AssessmentSource,
+        timeline: [Timeline.Point],
         openAlerts: [String], asOf: CalendarDate, totals: inout Totals
     ) -> DashboardDocument.PledgeEntry {
         totals.pledges += 1
@@ -88,7 +90,7 @@ public struct DashboardBuilder: Sendable {
             countsFrom: pledge.countsFrom.description, source: pledge.source,
             originalTerms: Self.terms(pledge.originalTerms), currentTerms: Self.terms(terms),
             assessment: assessment, assessmentSource: assessmentSource.rawValue,
-            timeline: (timeline?.points ?? []).map { .init(date: $0.date, cumulative: $0.cumulative, assumed: $0.assumed) },
+            timeline: BurnUp.points(timeline).map { .init(date: $0.date, cumulative: $0.cumulative, assumed: $0.assumed) },
             openAlerts: openAlerts)
     }
 

@@ -120,15 +120,69 @@ public struct DashboardDocument: Sendable, Codable, Equatable {
         public let source: String
         public let originalTerms: Terms
         public let currentTerms: Terms
-        public let assessment: AssessmentSummary
+        public let assessment: EntryAssessment
         /// `evaluation`: the assessment the evaluation run named by `generatedAt` stored. `live`: assessed
         /// for this document, because the pledge's ledger, terms or commitment changed after that run (or
         /// there is no run, or the document is a backtest `--as-of`); alerts follow at the next evaluation.
         public let assessmentSource: String
-        /// Burn-up chart points: the cumulative total after each day with ledger activity.
+        /// Burn-up chart points: at most `BurnUp.limit` of the timeline's (the cumulative total at the end
+        /// of a day with ledger activity): the anchor, the latest, and the last of each span between.
         public let timeline: [TimelinePoint]
         /// Fingerprints of this pledge's pending and firing alerts.
         public let openAlerts: [String]
+    }
+
+    /// An entry's assessment: its summary, or — in an export that shows a run's stored assessments — the
+    /// compact JSON the run stored for it, which the stream encoder copies into the document laid out anew
+    /// (`JSONByteWriter.json`) instead of parsing it and rendering it again: the same bytes (tested), for a
+    /// fraction of the work. Encoded and decoded as the summary.
+    public enum EntryAssessment: Sendable, Equatable, Codable {
+        case summary(AssessmentSummary)
+        case stored(StoredSummary)
+
+        /// A summary as a run stored it, with the figures the dashboard's summary adds up (read beside it).
+        public struct StoredSummary: Sendable, Equatable {
+            /// `AssessmentSummary.compactJSON`, as stored.
+            public let json: String
+            public let status: String
+            public let delivered: String
+
+            public init(json: String, status: String, delivered: String) {
+                self.json = json
+                self.status = status
+                self.delivered = delivered
+            }
+        }
+
+        /// The assessed health (met, on_track, …).
+        public var status: String {
+            switch self {
+            case .summary(let summary): summary.status
+            case .stored(let stored): stored.status
+            }
+        }
+
+        /// The quantity delivered, as plain decimal text.
+        public var delivered: String {
+            switch self {
+            case .summary(let summary): summary.delivered
+            case .stored(let stored): stored.delivered
+            }
+        }
+
+        /// The summary, read from the stored JSON when that is what this holds.
+        public func summary() throws -> AssessmentSummary {
+            switch self {
+            case .summary(let summary): return summary
+            case .stored(let stored):
+                if let summary = AssessmentSummary(jsonText: stored.json) { return summary }
+                return try JSONDecoder().decode(AssessmentSummary.self, from: Data(stored.json.utf8))
+            }
+        }
+
+        public init(from decoder: any Decoder) throws { self = .summary(try AssessmentSummary(from: decoder)) }
+
+        public func encode(to encoder: any Encoder) throws { try summary().encode(to: encoder) }
     }
 
     /// An alert in the Alertmanager shape (as in the webhook v4 payload), plus its state.

@@ -7,7 +7,11 @@ extension JSONByteWriter {
     mutating func write(_ entry: DashboardDocument.PledgeEntry) throws {
         openObject()
         field("announcedOn"); try string(entry.announcedOn)
-        field("assessment"); try write(entry.assessment)
+        field("assessment")
+        switch entry.assessment {
+        case .summary(let summary): try write(summary)
+        case .stored(let stored): try json(stored.json)
+        }
         field("assessmentSource"); try string(entry.assessmentSource)
         field("category"); try string(entry.category)
         field("commitment"); try string(entry.commitment)

@@ -6,12 +6,13 @@ import Postgres
 /// Builds the dashboard document from the database.
 ///
 /// Without an as-of date it shows the latest evaluation run's stored assessments ("evaluate, then
-/// export"), except for a pledge whose ledger, terms or commitment changed since that run: it is assessed
-/// afresh with the run's policy, as the run would have assessed it, so no entry pairs a forecast with a
-/// timeline it was not made from (`AssessmentInputs`). A run stored before migration 0007 recorded neither
-/// fingerprints nor its policy: its assessments are shown as stored. With an as-of date it assesses every
-/// pledge as of that day in memory with `policy` (a backtest view, nothing stored). Either way the same
-/// state gives the same bytes.
+/// export"), with the burn-ups the run kept, except for a pledge whose ledger, terms or commitment changed
+/// since that run: it is assessed afresh with the run's policy, as the run would have assessed it, so no
+/// entry pairs a forecast with a timeline it was not made from (`AssessmentInputs`, compared against each
+/// pledge's ledger revision). Only those pledges' timelines are read. A run stored before migration 0007
+/// recorded neither fingerprints nor its policy: its assessments are shown as stored, beside timelines
+/// read now. With an as-of date it assesses every pledge as of that day in memory with `policy` (a
+/// backtest view, nothing stored). Either way the same state gives the same bytes.
 public struct DashboardService {
     public let connection: Connection
     public var reportingCurrency = "EUR"
@@ -37,7 +38,7 @@ public struct DashboardService {
         var alerts: [DashboardDocument.AlertEntry] = []
         var pledges: [DashboardDocument.PledgeEntry] = []
         let summary = try assemble(
-            asOf: requested, filter: filter, begin: { head = $0 }, alerts: { alerts += $0 }, beginPledges: {},
+            asOf: requested, filter: filter, copiesStored: false, begin: { head = $0 }, alerts: { alerts += $0 }, beginPledges: {},
             entries: { pledges += $0 })
         guard let head else { throw DashboardStreamEncoder.StreamError.noHead }
         return DashboardDocument(
@@ -47,14 +48,15 @@ public struct DashboardService {
 
     /// Streams the rendered document to `sink` in pieces (the head, the alerts and the entries a batch at a
     /// time, the tail; the bytes are valid only during each call): memory stays that of one batch however
-    /// large the ledger. Reads one snapshot.
+    /// large the ledger. Reads one snapshot. The run's stored assessments are copied into the document as
+    /// stored (laid out anew, not parsed): the bytes `document` would give.
     public func write(
         asOf requested: CalendarDate? = nil, filter: Filter = .init(), to sink: DashboardStreamEncoder.Sink
     ) throws {
         func send(_ data: Data) throws { try data.withUnsafeBytes { try sink($0) } }
         var encoder: DashboardStreamEncoder?
         let summary = try assemble(
-            asOf: requested, filter: filter,
+            asOf: requested, filter: filter, copiesStored: true,
             begin: { head in
                 var started = DashboardStreamEncoder(generatedAt: head.generatedAt, asOf: head.asOf, reportingCurrency: reportingCurrency)
                 try send(try started.begin())
@@ -74,10 +76,11 @@ public struct DashboardService {
 
     /// Builds the document's parts in order — `begin` with the head, `alerts` with every batch of open
     /// alerts (by pledge, then rule), `beginPledges`, `entries` with every batch of pledge entries (by id) —
-    /// then returns the summary. Alerts come through a cursor and pledges a batch at a time (timelines and
-    /// assessments read, turned into entries, dropped). All reads share one snapshot.
+    /// then returns the summary. Alerts come through a cursor and pledges a batch at a time (assessments and
+    /// the timelines needed read, turned into entries, dropped). All reads share one snapshot. With
+    /// `copiesStored`, entries hold the stored assessments' JSON rather than their parsed summaries.
     private func assemble(
-        asOf requested: CalendarDate?, filter: Filter, begin: (Head) throws -> Void,
+        asOf requested: CalendarDate?, filter: Filter, copiesStored: Bool, begin: (Head) throws -> Void,
         alerts: ([DashboardDocument.AlertEntry]) throws -> Void, beginPledges: () throws -> Void,
         entries: ([DashboardDocument.PledgeEntry]) throws -> Void
     ) throws -> DashboardDocument.Summary {
@@ -109,6 +112,18 @@ public struct DashboardService {
             // Whether a stored assessment can be checked against the pledge as it is now (not for runs stored
             // before migration 0007, which recorded no fingerprints and no policy to assess afresh with).
             let checksInputs = run?.policy != nil
+            // The pledges whose stored assessment and burn-up still hold: the others' timelines are read.
+            var current = Set<String>()
+            if checksInputs, let run {
+                let states = try DashboardBatchRepository(tx).ledgerState(runID: run.runID)
+                for pledge in pledges {
+                    guard let state = states[pledge.publicID], state.storedBurnUp,
+                        state.storedInputs == AssessmentInputs.revisionFingerprint(pledge: pledge, ledgerRevision: state.revision, asOf: asOf)
+                    else { continue }
+                    current.insert(pledge.publicID)
+                }
+            }
+            let timelines = Set(pledges.map(\.publicID)).subtracting(current)
             var (firing, pending) = (0, 0)
             var totals = DashboardBuilder.Totals()
             var pledgesBegun = false
@@ -130,7 +145,10 @@ public struct DashboardService {
                                 fingerprint: alert.fingerprint, silenced: rules.contains(nil) || rules.contains(alert.rule.rawValue))
                         })
                     case .pledges(let pledges, let reads):
-                        return .pledges(try Self.prepare(pledges, reads, asOf: asOf, checksInputs: checksInputs, assessor: assessor))
+                        return .pledges(
+                            try Self.prepare(
+                                pledges, reads, asOf: asOf, current: current, checksInputs: checksInputs, copiesStored: copiesStored,
+                                assessor: assessor))
                     }
                 },
                 writing: { (prepared: PreparedBatch) in
@@ -147,7 +165,7 @@ public struct DashboardService {
                         try entries(
                             prepared.map { prepared in
                                 builder.entry(
-                                    pledge: prepared.pledge, assessment: prepared.summary,
+                                    pledge: prepared.pledge, assessment: prepared.assessment,
                                     assessmentSource: prepared.assessedAfresh ? .live : .evaluation, timeline: prepared.timeline,
                                     openAlerts: prepared.openAlerts, asOf: asOf, totals: &totals)
                             })
@@ -156,10 +174,13 @@ public struct DashboardService {
             ) { write in
                 try AlertRepository(tx).forEachOpen { rows in try write(.alerts(rows)) }
                 let repository = DashboardBatchRepository(tx)
-                var next = try batches.first.map { try repository.start(for: $0, asOf: asOf, runID: run?.runID) }
+                func start(_ batch: [Pledge]) throws -> DashboardBatchRepository.Pending {
+                    try repository.start(for: batch, timelines: timelines, asOf: asOf, runID: run?.runID)
+                }
+                var next = try batches.first.map(start)
                 for (index, batch) in batches.enumerated() {
                     let reads = try next!.batch()
-                    next = index + 1 < batches.count ? try repository.start(for: batches[index + 1], asOf: asOf, runID: run?.runID) : nil
+                    next = index + 1 < batches.count ? try start(batches[index + 1]) : nil
                     try write(.pledges(batch, reads))
                 }
             }
@@ -186,39 +207,68 @@ public struct DashboardService {
         case pledges([PreparedPledge])
     }
 
-    /// A pledge with what its entry shows: its timeline, the assessment (the run's, or made afresh because
-    /// the pledge changed since), its open alerts.
+    /// A pledge with what its entry shows: its timeline's points or stored burn-up, the assessment (the
+    /// run's, or made afresh because the pledge changed since), its open alerts.
     private struct PreparedPledge: Sendable {
         let pledge: Pledge
-        let timeline: Timeline
-        let summary: AssessmentSummary
+        let timeline: [Timeline.Point]
+        let assessment: DashboardDocument.EntryAssessment
         let assessedAfresh: Bool
         let openAlerts: [String]
     }
 
-    /// Parses a batch of pledges' reads on every core: each pledge's timeline, its open alerts, and the
-    /// assessment the run stored while the pledge is as the run saw it; the others are assessed afresh.
+    /// Decodes a batch of pledges' reads on every core: each pledge's open alerts; for the pledges in
+    /// `current`, the run's stored assessment (copied as stored, or parsed) and burn-up; for the others,
+    /// the timeline and the run's stored assessment while it still holds for that timeline (or cannot be
+    /// checked: a run from before migration 0007), else an assessment made afresh.
     private static func prepare(
-        _ pledges: [Pledge], _ reads: DashboardBatch, asOf: CalendarDate, checksInputs: Bool, assessor: Assessor
+        _ pledges: [Pledge], _ reads: DashboardBatch, asOf: CalendarDate, current: Set<String>, checksInputs: Bool,
+        copiesStored: Bool, assessor: Assessor
     ) throws -> [PreparedPledge] {
-        let parsed = try Evaluator.inParallel(pledges.count) { index -> (Timeline, AssessmentSummary?, [String]) in
-            let pledge = pledges[index]
-            let timeline = try reads.timeline(for: pledge)
-            let openAlerts = try reads.openAlerts(for: pledge)
-            guard let stored = try reads.stored(for: pledge),
-                !checksInputs || stored.inputs == AssessmentInputs.fingerprint(pledge: pledge, timeline: timeline, asOf: asOf)
-            else { return (timeline, nil, openAlerts) }
-            return (timeline, stored.summary, openAlerts)
+        enum Read: Sendable {
+            case shown([Timeline.Point], DashboardDocument.EntryAssessment)
+            case afresh(Timeline)
         }
-        let fresh = zip(pledges, parsed).filter { $0.1.1 == nil }.map { ($0.0, $0.1.0) }
+        let parsed = try Evaluator.inParallel(pledges.count) { index -> (Read, [String]) in
+            let pledge = pledges[index]
+            let openAlerts = try reads.openAlerts(for: pledge)
+            if current.contains(pledge.publicID) {
+                guard let stored = try reads.storedForCopying(for: pledge) else {
+                    throw PostgresError(code: .decoding, message: "the stored assessment of \(pledge.publicID) went missing while exporting")
+                }
+                guard !copiesStored || AssessmentSummary.hasStoredLayout(stored.summary.json) else {
+                    throw PostgresError(
+                        code: .decoding,
+                        message: "the stored assessment of \(pledge.publicID) cannot be read: its JSON does not have the fields this version stores, in their order")
+                }
+                let assessment: DashboardDocument.EntryAssessment =
+                    copiesStored ? .stored(stored.summary) : .summary(try reads.stored(for: pledge)!.summary)
+                return (.shown(stored.burnUp, assessment), openAlerts)
+            }
+            let timeline = try reads.timeline(for: pledge)
+            if let stored = try reads.stored(for: pledge),
+                !checksInputs || stored.inputs == AssessmentInputs.fingerprint(pledge: pledge, timeline: timeline, asOf: asOf)
+            {
+                return (.shown(timeline.points, .summary(stored.summary)), openAlerts)
+            }
+            return (.afresh(timeline), openAlerts)
+        }
+        let fresh = zip(pledges, parsed).compactMap { pledge, parsed -> (Pledge, Timeline)? in
+            if case .afresh(let timeline) = parsed.0 { (pledge, timeline) } else { nil }
+        }
         var assessed: [String: AssessmentSummary] = [:]
         for (pledge, _, assessment) in try Evaluator.assessConcurrently(fresh, assessor: assessor, asOf: asOf) {
             assessed[pledge.publicID] = AssessmentSummary(assessment, scale: pledge.unit.scale)
         }
         return zip(pledges, parsed).map { pledge, parsed in
-            PreparedPledge(
-                pledge: pledge, timeline: parsed.0, summary: parsed.1 ?? assessed[pledge.publicID]!, assessedAfresh: parsed.1 == nil,
-                openAlerts: parsed.2)
+            switch parsed.0 {
+            case .shown(let points, let assessment):
+                PreparedPledge(pledge: pledge, timeline: points, assessment: assessment, assessedAfresh: false, openAlerts: parsed.1)
+            case .afresh(let timeline):
+                PreparedPledge(
+                    pledge: pledge, timeline: timeline.points, assessment: .summary(assessed[pledge.publicID]!), assessedAfresh: true,
+                    openAlerts: parsed.1)
+            }
         }
     }
 

@@ -55,6 +55,9 @@ struct Routes: Sendable {
         let pledge: DashboardDocument.PledgeEntry
         /// Stored assessments, newest first: the forecast history.
         let history: [AssessmentSummary]
+        /// The whole cumulative series as of the dashboard's as-of day: a point per day with ledger
+        /// activity (the entry's `timeline` is its burn-up, at most `BurnUp.limit` of these).
+        let timeline: [DashboardDocument.TimelinePoint]
     }
 
     func pledge(_ request: Request, context: BasicRequestContext) async throws -> Response {
@@ -64,9 +67,18 @@ struct Routes: Sendable {
         }
         if let cached = cache.pledgeDetail(id, version: snapshot.version) { return Self.json(cached) }
         let history: [AssessmentSummary]
+        let timeline: Timeline
+        let asOf = CalendarDate(iso: snapshot.document.asOf) ?? .today()
         do {
-            history = try await client.withConnection { connection in
-                try AssessmentRepository(connection).history(pledgeID: id, limit: 100)
+            (history, timeline) = try await client.withConnection { connection in
+                try connection.withTransaction(isolation: .repeatableRead) { tx in
+                    let pledge = try PledgeRepository(tx).find(id, asOf: asOf)
+                    return (
+                        try AssessmentRepository(tx).history(pledgeID: id, limit: 100),
+                        try TimelineRepository(tx).timelines(for: [pledge], asOf: asOf)[id]
+                            ?? Timeline(countsFrom: pledge.countsFrom, asOf: asOf, changes: [])
+                    )
+                }
             }
         } catch let error as PostgresError where error.isConnectionBroken {
             // The entry is in the snapshot, its forecast history is not: say why rather than a bare 500.
@@ -75,9 +87,12 @@ struct Routes: Sendable {
             headers[.retryAfter] = "5"
             throw HTTPError(
                 .serviceUnavailable, headers: headers,
-                message: "the database is unreachable, so this pledge's forecast history cannot be read now; the dashboard is still served")
+                message: "the database is unreachable, so this pledge's forecast history and timeline cannot be read now; the dashboard is still served")
         }
-        let body = try DashboardCache.Snapshot.render(PledgeDetail(pledge: entry, history: history))
+        let body = try DashboardCache.Snapshot.render(
+            PledgeDetail(
+                pledge: entry, history: history,
+                timeline: timeline.points.map { .init(date: $0.date, cumulative: $0.cumulative, assumed: $0.assumed) }))
         cache.storePledgeDetail(id, version: snapshot.version, body: body)
         return Self.json(body)
     }

@@ -79,7 +79,8 @@ public final class ServerMetrics: Sendable {
             metric(
                 "pledgewatch_probability_on_time", "gauge", "P(target met by the deadline) per pledge.",
                 document.pledges.compactMap { entry in
-                    entry.assessment.probabilityOnTime.map { ("pledge=\"\(Self.escape(entry.id))\"", "\($0)") }
+                    // The daemon's document holds parsed summaries (`DashboardService.document`).
+                    (try? entry.assessment.summary())?.probabilityOnTime.map { ("pledge=\"\(Self.escape(entry.id))\"", "\($0)") }
                 })
             metric("pledgewatch_alerts_firing", "gauge", "Firing alerts.", [("", "\(document.summary.firingAlerts)")])
         }

@@ -14,8 +14,9 @@ public struct AssessmentRepository {
         let pledgeID: String
         let fields: [String?]
 
-        /// `inputs`: the fingerprint of what `a` was made from (`AssessmentInputs`).
-        public init(_ a: Assessment, scale: Int, runID: UUID, inputs: Int64) {
+        /// `inputs`, `revisionInputs`: the fingerprints of what `a` was made from (`AssessmentInputs`);
+        /// `burnUp`: the points a dashboard draws of its timeline (`BurnUp`).
+        public init(_ a: Assessment, scale: Int, runID: UUID, inputs: Int64, revisionInputs: Int64, burnUp: [Timeline.Point]) {
             pledgeID = a.pledgeID
             fields = [
                 runID.uuidString.lowercased(), a.asOf.description, a.status.rawValue, a.statusReason,
@@ -27,6 +28,7 @@ public struct AssessmentRepository {
                 a.completion.p10?.description, a.completion.p50?.description, a.completion.p90?.description, a.method,
                 CompactJSON.text(a.alternatives), String(a.observations), String(a.spanDays), a.grade.rawValue,
                 CompactJSON.text(a.gradeReasons), AssessmentSummary(a, scale: scale).compactJSON, String(inputs),
+                String(revisionInputs), BurnUpArrays.days(burnUp), BurnUpArrays.totals(burnUp),
             ]
         }
     }
@@ -39,7 +41,8 @@ public struct AssessmentRepository {
             COPY assessment (pledge_id, run_id, as_of, status, status_reason, target, deadline, delivered, remaining,
                              days_left, required_rate, observed_rate, pace_ratio, total_p10, total_p50, total_p90,
                              shortfall, probability, completion_p10, completion_p50, completion_p90, method,
-                             alternatives, observations, span_days, grade, grade_reasons, summary, inputs_fingerprint)
+                             alternatives, observations, span_days, grade, grade_reasons, summary, inputs_fingerprint,
+                             revision_fingerprint, burnup_days, burnup_totals)
             FROM STDIN
             """
         ) { writer in

@@ -34,5 +34,8 @@ public struct Migration: Sendable, Equatable {
         Migration(
             name: "0009_leaner_evaluation_writes.sql",
             sql: String(decoding: PackageResources._009_leaner_evaluation_writes_sql, as: UTF8.self)),
+        Migration(
+            name: "0010_ledger_revision_and_burnup.sql",
+            sql: String(decoding: PackageResources._010_ledger_revision_and_burnup_sql, as: UTF8.self)),
     ]
 }
