@@ -103,7 +103,7 @@ struct TimelineBatchTests {
     }
 
     static func timeline(dayNumbers: String, changes: String) throws -> Timeline {
-        let batch = TimelineBatch(arrays: [pledge.publicID: .init(days: dayNumbers, changes: changes)], revisions: [:], asOf: start.adding(days: 300))
+        let batch = TimelineBatch(arrays: [pledge.publicID: .init(days: dayNumbers, changes: changes)], asOf: start.adding(days: 300))
         return try batch.timeline(for: pledge)
     }
 

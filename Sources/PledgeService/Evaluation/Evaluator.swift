@@ -69,17 +69,16 @@ public struct Evaluator {
         _ pledges: [Pledge], asOf: CalendarDate, assessor: Assessor, on connection: Connection,
         _ body: ([(Pledge, Timeline, Assessment)]) throws -> Void
     ) throws {
-        try assessInBatches(pledges, asOf: asOf, assessor: assessor, on: connection, prepare: { _, _, _, _ in () }) { evaluated in
+        try assessInBatches(pledges, asOf: asOf, assessor: assessor, on: connection, prepare: { _, _, _ in () }) { evaluated in
             try body(evaluated.map { ($0.0, $0.1, $0.2) })
         }
     }
 
     /// As above, and `prepare` turns each assessment into what `body` will store, on the assessing cores
-    /// rather than on the connection's thread; it is given the pledge's ledger revision read with its
-    /// timeline.
+    /// rather than on the connection's thread.
     static func assessInBatches<Prepared: Sendable>(
         _ pledges: [Pledge], asOf: CalendarDate, assessor: Assessor, on connection: Connection, reader: Connection? = nil,
-        prepare: @escaping @Sendable (Pledge, Timeline, Int64, Assessment) -> Prepared,
+        prepare: @escaping @Sendable (Pledge, Timeline, Assessment) -> Prepared,
         _ body: ([(Pledge, Timeline, Assessment, Prepared)]) throws -> Void
     ) throws {
         var previous: BackgroundTask<[(Pledge, Timeline, Assessment, Prepared)]>?
@@ -106,7 +105,7 @@ public struct Evaluator {
                 try inParallel(batch.count) { index in
                     let (pledge, timeline) = (batch[index], try timelines.timeline(for: batch[index]))
                     let assessment = assessor.assess(pledge: pledge, timeline: timeline, asOf: asOf)
-                    return (pledge, timeline, assessment, prepare(pledge, timeline, timelines.ledgerRevision(for: pledge), assessment))
+                    return (pledge, timeline, assessment, prepare(pledge, timeline, assessment))
                 }
             }
             if let earlier = previous {
@@ -176,17 +175,21 @@ public struct Evaluator {
         var kept: [Assessment] = []
         var changes: [EvaluationReport.Change] = []
         let rowIDs = try AssessmentRepository(tx).pledgeRowIDs()
-        // Each pledge's row and alert steps are worked out on the assessing cores, beside its assessment.
-        let prepare: @Sendable (Pledge, Timeline, Int64, Assessment) -> (AssessmentRepository.Record, AlertWrites) = {
-            pledge, timeline, revision, assessment in
-            let record = AssessmentRepository.Record(
-                assessment, scale: pledge.unit.scale, runID: runID,
-                inputs: AssessmentInputs.fingerprint(pledge: pledge, timeline: timeline, asOf: asOf),
-                revisionInputs: AssessmentInputs.revisionFingerprint(pledge: pledge, ledgerRevision: revision, asOf: asOf),
-                burnUp: BurnUp.points(timeline.points))
-            var writes = AlertWrites()
-            stepper.step(pledge: pledge, assessment: assessment, into: &writes)
-            return (record, writes)
+        // Each pledge's row and alert steps are worked out on the assessing cores, beside its assessment;
+        // `revisions`: the pledges' ledger revisions, read before their timelines on the session that reads
+        // those.
+        func prepare(revisions: [String: Int64]) -> @Sendable (Pledge, Timeline, Assessment) -> (AssessmentRepository.Record, AlertWrites) {
+            { pledge, timeline, assessment in
+                let record = AssessmentRepository.Record(
+                    assessment, scale: pledge.unit.scale, runID: runID,
+                    inputs: AssessmentInputs.fingerprint(pledge: pledge, timeline: timeline, asOf: asOf),
+                    revisionInputs: AssessmentInputs.revisionFingerprint(
+                        pledge: pledge, ledgerRevision: revisions[pledge.publicID] ?? 0, asOf: asOf),
+                    burnUp: BurnUp.points(timeline.points))
+                var writes = AlertWrites()
+                stepper.step(pledge: pledge, assessment: assessment, into: &writes)
+                return (record, writes)
+            }
         }
         // This thread only writes a batch: its assessments, its alerts' states, then their history (which
         // refers to them).
@@ -228,10 +231,13 @@ public struct Evaluator {
         }
         if let reader {
             try reader.withTransaction(isolation: .repeatableRead) { reader in
-                try Self.assessInBatches(pledges, asOf: asOf, assessor: assessor, on: tx, reader: reader, prepare: prepare, store)
+                let revisions = try TimelineRepository(reader).ledgerRevisions()
+                try Self.assessInBatches(
+                    pledges, asOf: asOf, assessor: assessor, on: tx, reader: reader, prepare: prepare(revisions: revisions), store)
             }
         } else {
-            try Self.assessInBatches(pledges, asOf: asOf, assessor: assessor, on: tx, prepare: prepare, store)
+            let revisions = try TimelineRepository(tx).ledgerRevisions()
+            try Self.assessInBatches(pledges, asOf: asOf, assessor: assessor, on: tx, prepare: prepare(revisions: revisions), store)
         }
         try tx.notify("pledgewatch_evaluated", payload: runID.uuidString.lowercased())
         return (kept, changes, pledges.count)
