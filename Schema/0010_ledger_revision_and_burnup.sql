@@ -4,14 +4,21 @@
 -- (a statement-level trigger over the rows it inserted: one row written per pledge and statement, whatever
 -- the number of entries; an INSERT … ON CONFLICT DO NOTHING that inserts nothing raises nothing). A pledge
 -- without a row has revision 0. The ledger is append-only, so a pledge's entries as of any day are fixed
--- by its revision. The trigger writes in pledge order, so two statements appending for the same pledges
--- wait for each other rather than deadlock.
+-- by its revision. The row of each pledge a transaction appended for stays locked until it commits: a
+-- second transaction appending for the same pledge waits for it (the trigger writes in pledge order, so
+-- two single statements never deadlock; two transactions that each append in several statements, for
+-- the same pledges in opposite orders, can, and PostgreSQL then cancels one).
+-- Exports rely on this trigger: rows loaded into delivery with triggers off (session_replication_role =
+-- replica, DISABLE TRIGGER, pg_restore --disable-triggers) must be followed by raising the revisions of
+-- their pledges by hand, or exports show assessments made before them as current.
 CREATE TABLE ledger_revision (
     pledge_id bigint PRIMARY KEY REFERENCES pledge (id),
     revision  bigint NOT NULL CHECK (revision > 0)
 );
 
-CREATE FUNCTION raise_ledger_revision() RETURNS trigger LANGUAGE plpgsql AS $$
+-- The function names its table unqualified, so it runs with the search_path it was created with, not the
+-- caller's (pg_restore, say, empties it).
+CREATE FUNCTION raise_ledger_revision() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
 BEGIN
     INSERT INTO ledger_revision AS r (pledge_id, revision)
     SELECT pledge_id, 1 FROM (SELECT DISTINCT pledge_id FROM appended) p ORDER BY pledge_id

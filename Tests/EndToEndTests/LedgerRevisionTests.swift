@@ -4,7 +4,6 @@ import TestSupport
 
 @testable import PledgeCore
 @testable import PledgeService
-@testable import PledgeService
 @testable import PledgeStore
 @testable import Postgres
 
@@ -90,7 +89,12 @@ struct LedgerRevisionTests {
                 "DO $$ BEGIN CREATE ROLE pw_test_no_ledger LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$")
             try connection.execute("GRANT SELECT ON ALL TABLES IN SCHEMA public TO \(role)")
             try connection.execute("REVOKE SELECT ON delivery FROM \(role)")
-            defer { _ = try? connection.execute("REVOKE ALL ON ALL TABLES IN SCHEMA public FROM \(role)") }
+            defer {
+                _ = try? connection.execute("REVOKE ALL ON ALL TABLES IN SCHEMA public FROM \(role)")
+                // The role belongs to the cluster: dropped once nothing of this database refers to it (another
+                // scratch database of a concurrent run may still: then it stays, and is reused).
+                _ = try? connection.execute("DROP ROLE IF EXISTS \(role)")
+            }
             let restricted = db.conninfo + " user=pw_test_no_ledger"
             let export = try Pledgewatch.run(["export"], database: restricted)
             #expect(export.status == 0, "\(export)")
@@ -135,6 +139,48 @@ struct LedgerRevisionTests {
             let document = try DashboardService(connection: connection).document()
             let exported = Data(try db.succeed(["export"]).stdout.utf8)
             #expect(try DashboardDocument.encoder.encode(document) + [0x0A] == exported)
+        }
+    }
+
+    @Test("assessments stored before migration 0010 (no revision fingerprint, no burn-up) are shown through their timelines, the same bytes")
+    func storedBeforeRevisions() throws {
+        try ScratchDatabase.with { db in
+            try db.seedWithOneRate()
+            try db.succeed(["evaluate", "--as-of", "2024-01-15"])
+            let copied = try db.succeed(["export"]).stdout
+            let connection = try db.connect()
+            defer { connection.close() }
+            // A stored summary not in the layout this version writes (jsonb's, as migration 0009 left older
+            // ones) is parsed, not copied: the same document, as the daemon's is.
+            try connection.execute("UPDATE assessment SET summary = summary::jsonb::json")
+            #expect(try connection.query("SELECT bool_and(summary::text LIKE '%\"pledge\": %') FROM assessment").scalar(Bool.self))
+            let parsed = try db.succeed(["export"]).stdout
+            #expect(parsed == copied)
+            try connection.execute("UPDATE assessment SET revision_fingerprint = NULL, burnup_days = NULL, burnup_totals = NULL")
+            let throughTimelines = try db.succeed(["export"]).stdout
+            #expect(throughTimelines == copied)
+            #expect(try ExportTests.entries(CommandResult(status: 0, stdout: throughTimelines, stderr: "")).values.allSatisfy {
+                $0["assessmentSource"] as? String == "evaluation"
+            })
+        }
+    }
+
+    @Test("migration 0010 gives every pledge with entries revision 1, and none to the others")
+    func backfill() throws {
+        try ScratchDatabase.with(migrated: false) { db in
+            let connection = try db.connect()
+            defer { connection.close() }
+            try Migrator(migrations: Migration.all.filter { $0.name < "0010" }).migrate(on: connection)
+            // Twelve pledges, all but the first with entries (written in SQL: the commands want the schema current).
+            try connection.executeScript(SummaryMigrationTests.ledger)
+            #expect(try Migrator().migrate(on: connection) == ["0010_ledger_revision_and_burnup.sql"])
+            let withEntries = Set(
+                try connection.query("SELECT DISTINCT p.public_id FROM delivery d JOIN pledge p ON p.id = d.pledge_id").map {
+                    try $0.decode(String.self, at: 0)
+                })
+            let revisions = try Self.revisions(db)
+            #expect(!withEntries.isEmpty && withEntries.count < revisions.count)
+            #expect(revisions == Dictionary(uniqueKeysWithValues: revisions.keys.map { ($0, withEntries.contains($0) ? 1 : 0) }))
         }
     }
 }

@@ -108,6 +108,37 @@ struct AssessmentInputsTests {
         #expect(AssessmentInputs.fingerprint(pledge: Self.pledge(), timeline: timeline, asOf: CalendarDate(iso: "2023-11-14")!) == -2_716_758_751_905_044_600)
     }
 
+    @Test("the revision fingerprint: any input, the ledger revision or the day deliveries count from changes it; names do not")
+    func revisionFingerprint() async {
+        await propertyCheck(input: Gen.int(in: 0...1_000_000), Gen.int(in: 1...1_000)) { revision, extra in
+            let pledge = Self.pledge()
+            func fingerprint(_ pledge: Pledge, revision: Int = revision, asOf: CalendarDate = Self.asOf) -> Int64 {
+                AssessmentInputs.revisionFingerprint(pledge: pledge, ledgerRevision: Int64(revision), asOf: asOf)
+            }
+            let base = fingerprint(pledge)
+            #expect(fingerprint(pledge) == base)
+            #expect(fingerprint(pledge, revision: revision + extra) != base, "the ledger revision")
+            #expect(fingerprint(Self.pledge(target: 1_000_000 + Decimal(extra))) != base, "the target")
+            #expect(fingerprint(Self.pledge(deadline: "2024-04-01")) != base, "the deadline")
+            #expect(fingerprint(Self.pledge(status: .withdrawn)) != base, "the commitment")
+            #expect(fingerprint(pledge, asOf: Self.asOf.adding(days: extra)) != base, "the as-of day")
+            var later = pledge
+            later.countsFrom = later.countsFrom.adding(days: extra)
+            #expect(fingerprint(later) != base, "the day deliveries count from")
+            var money = pledge
+            money.unit = .currency("EUR")
+            #expect(fingerprint(money) != base, "the unit's scale")
+            var renamed = pledge
+            renamed.title = "Another title"
+            renamed.notes = "a note"
+            #expect(fingerprint(renamed) == base)
+            // Never the timeline fingerprint of the same inputs: the two are not interchangeable.
+            #expect(base != AssessmentInputs.fingerprint(pledge: pledge, timeline: Timeline(points: []), asOf: Self.asOf))
+        }
+        // Pinned, as the timeline fingerprint is: stored ones stay comparable across releases (until `layout` changes).
+        #expect(AssessmentInputs.revisionFingerprint(pledge: Self.pledge(), ledgerRevision: 3, asOf: CalendarDate(iso: "2023-11-14")!) == -3_734_848_940_874_645_845)
+    }
+
     @Test("a stored policy reads back as written, and fields it lacks read as their defaults")
     func storedPolicy() throws {
         var policy = AssessmentPolicy()

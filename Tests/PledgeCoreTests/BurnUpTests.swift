@@ -22,7 +22,7 @@ struct BurnUpTests {
     static let gaps = Gen.int(in: 1...40).array(of: 0...200)
     static let changes = Gen.int(in: -5_000...200_000).array(of: 200)
 
-    @Test("at most the limit, every point one of the timeline's in its order, the anchor and the latest total always kept")
+    @Test("at most the limit, every point one of the timeline's in its order, the anchor, the first reported point and the latest total always kept")
     func boundedSubset() async {
         await propertyCheck(input: Self.gaps, Self.changes, Gen.int(in: 2...40)) { gaps, changes, limit in
             let points = Self.timeline(gaps: gaps, changes: changes).points
@@ -30,6 +30,7 @@ struct BurnUpTests {
             #expect(kept.count <= limit)
             #expect(kept.count == min(points.count, limit), "as many as allowed")
             #expect(kept.first == points.first && kept.last == points.last)
+            if points.count > 1, limit > 2 { #expect(kept[1] == points[1], "the first reported point: when deliveries began") }
             // A subsequence: each kept point is found, in order, among the timeline's.
             var rest = points[...]
             for point in kept {
@@ -52,20 +53,21 @@ struct BurnUpTests {
         }
     }
 
-    @Test("the kept points are spread over the points: the last of each equal run, a burst drawn in detail")
+    @Test("the kept points are spread over the points: the first reported, then the last of each equal run; a burst drawn in detail")
     func spread() {
         // A busy day every day for a year: 366 points, the anchor included.
         let points = Self.timeline(gaps: Array(repeating: 1, count: 365), changes: Array(repeating: 10, count: 365)).points
         let kept = BurnUp.points(points, limit: 14)
         #expect(kept.count == 14)
         let days = kept.map { $0.date.daysSinceEpoch - Self.start.daysSinceEpoch }
-        // Runs of 364 / 12 interior points after the anchor: the last of each, then the last point.
-        #expect(days == [0, 30, 60, 91, 121, 151, 182, 212, 242, 273, 303, 333, 364, 365])
+        // The anchor, the first day, the last of each of 11 runs of the 363 points between, the last day.
+        #expect(days == [0, 1, 34, 67, 100, 133, 166, 199, 232, 265, 298, 331, 364, 365])
         #expect(kept.map(\.cumulative) == days.map { Decimal($0 * 10) })
-        // A quiet year, then forty busy days: the burn-up is the anchor, the first total, and the burst.
+        // A quiet year, then forty busy days: the anchor, the first delivery a year on, and the burst in detail.
         let burst = Self.timeline(gaps: [365] + Array(repeating: 1, count: 40), changes: Array(repeating: 10, count: 41)).points
         let drawn = BurnUp.points(burst, limit: 14)
         #expect(drawn.count == 14)
+        #expect(drawn[0].date == Self.start && drawn[1].date == Self.start.adding(days: 365) && drawn[1].cumulative == 10)
         #expect(drawn.dropFirst(2).allSatisfy { $0.date > Self.start.adding(days: 365) })
     }
 }

@@ -47,14 +47,18 @@ struct StoredSummaryCopyTests {
     @Test("any JSON value is laid out as the writer would write it, whitespace and all; what is not one value is refused")
     func relayout() throws {
         for (text, pretty) in [
-            ("{}", "{\n\n}"), ("[]", "[\n\n]"), ("\"a\\\"b\"", "\"a\\\"b\""), ("-1.5e3", "-1.5e3"),
+            ("{}", "{\n\n}"), ("[]", "[\n\n]"), ("\"a\\\"b\"", "\"a\\\"b\""), ("-1.5e3", "-1.5e3"), ("0", "0"), ("-0.25E+10", "-0.25E+10"),
+            ("\"\\u00e9\\n\\/\"", "\"\\u00e9\\n\\/\""), ("[true,false,null]", "[\n  true,\n  false,\n  null\n]"),
             (" { \"a\" : [ 1 , {\"b\":null} , [] ] , \"c\":true } ", "{\n  \"a\" : [\n    1,\n    {\n      \"b\" : null\n    },\n    [\n\n    ]\n  ],\n  \"c\" : true\n}"),
         ] {
             var writer = JSONByteWriter(depth: 0, innermostIsEmpty: true)
             try writer.json(text)
             #expect(writer.text == pretty, "\(text)")
         }
-        for text in ["", "{", "}", "[1,]", "{\"a\"}", "{\"a\":1,}", "{\"a\":1}}", "[1 2]", "{1:2}", "\"open", "1 2", "{\"a\":}", "[}", "{]"] {
+        for text in [
+            "", "{", "}", "[1,]", "{\"a\"}", "{\"a\":1,}", "{\"a\":1}}", "[1 2]", "{1:2}", "\"open", "1 2", "{\"a\":}", "[}", "{]",
+            "[tru]", "[nan]", "[1-2]", "[01]", "[+1]", "[.5]", "[1e]", "[1.]", "[-]", "[\"\\q\"]", "[\"\\u12\"]", "[\"\\u12g4\"]",
+        ] {
             var writer = JSONByteWriter(depth: 0, innermostIsEmpty: true)
             #expect(throws: JSONByteWriter.Malformed.self, "\(text)") { try writer.json(text) }
         }

@@ -32,7 +32,8 @@ public enum AssessmentInputs {
     /// The version of what a dashboard copies from a stored assessment as it is (the summary's compact
     /// JSON, the burn-up): change it with either's rendering, and assessments stored before are no longer
     /// copied (`BurnUp.limit` is hashed too).
-    public static let layout = 1
+    /// 2: the burn-up keeps the first reported point.
+    public static let layout = 2
 
     /// The same inputs with the pledge's ledger revision in place of its timeline (with the day its
     /// deliveries count from, which the timeline also depends on), and the layout of what is copied.

@@ -163,7 +163,8 @@ struct JSONByteWriter {
     /// `field`, `item` and the rest would. So the compact JSON this writer wrote for a value becomes the
     /// pretty bytes it would write for the same value, without parsing it into values again (an export
     /// copies each stored assessment into the document so). Throws `Malformed` for text that is not one
-    /// JSON value of that shape; keys are taken in the order given.
+    /// JSON value (literals, numbers and escapes checked against JSON's grammar; strings' other bytes
+    /// copied as they are: the caller's text is valid UTF-8); keys are taken in the order given.
     mutating func json(_ text: String) throws {
         var text = text
         try text.withUTF8 { try json(utf8: $0) }
@@ -189,7 +190,19 @@ struct JSONByteWriter {
             var at = start + 1
             while at < input.count {
                 switch input[at] {
-                case UInt8(ascii: "\\"): at += 2
+                case UInt8(ascii: "\\"):
+                    guard at + 1 < input.count else { throw Malformed(offset: at) }
+                    switch input[at + 1] {
+                    case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+                        UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+                        at += 2
+                    case UInt8(ascii: "u"):
+                        guard at + 5 < input.count, (at + 2...at + 5).allSatisfy({ Self.isHexDigit(input[$0]) }) else {
+                            throw Malformed(offset: at)
+                        }
+                        at += 6
+                    default: throw Malformed(offset: at)
+                    }
                 case UInt8(ascii: "\""): return at + 1
                 case 0..<0x20: throw Malformed(offset: at)
                 default: at += 1
@@ -255,13 +268,44 @@ struct JSONByteWriter {
                 default:
                     let start = index
                     while index < input.count, Self.scalarBytes[Int(input[index])] { index += 1 }
-                    guard index > start else { throw Malformed(offset: start) }
+                    guard Self.isLiteralOrNumber(UnsafeBufferPointer(rebasing: input[start..<index])) else {
+                        throw Malformed(offset: start)
+                    }
                     copy(start..<index)
                 }
                 next = objects.isEmpty ? .nothing : .separatorOrEnd
             }
         }
         guard next == .nothing else { throw Malformed(offset: input.count) }
+    }
+
+    static func isHexDigit(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(byte)
+            || (UInt8(ascii: "A")...UInt8(ascii: "F")).contains(byte)
+    }
+
+    /// `true`, `false`, `null`, or a number as JSON writes one: `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`.
+    static func isLiteralOrNumber(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        if bytes.elementsEqual("true".utf8) || bytes.elementsEqual("false".utf8) || bytes.elementsEqual("null".utf8) { return true }
+        var at = 0
+        func digits() -> Int {
+            let start = at
+            while at < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[at]) { at += 1 }
+            return at - start
+        }
+        if at < bytes.count, bytes[at] == UInt8(ascii: "-") { at += 1 }
+        let whole = at
+        guard digits() > 0, bytes[whole] != UInt8(ascii: "0") || at == whole + 1 else { return false }
+        if at < bytes.count, bytes[at] == UInt8(ascii: ".") {
+            at += 1
+            guard digits() > 0 else { return false }
+        }
+        if at < bytes.count, bytes[at] == UInt8(ascii: "e") || bytes[at] == UInt8(ascii: "E") {
+            at += 1
+            if at < bytes.count, bytes[at] == UInt8(ascii: "+") || bytes[at] == UInt8(ascii: "-") { at += 1 }
+            guard digits() > 0 else { return false }
+        }
+        return at == bytes.count
     }
 
     /// The bytes of numbers and of `true`, `false` and `null`.

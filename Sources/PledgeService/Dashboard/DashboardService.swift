@@ -236,13 +236,11 @@ public struct DashboardService {
                 guard let stored = try reads.storedForCopying(for: pledge) else {
                     throw PostgresError(code: .decoding, message: "the stored assessment of \(pledge.publicID) went missing while exporting")
                 }
-                guard !copiesStored || AssessmentSummary.hasStoredLayout(stored.summary.json) else {
-                    throw PostgresError(
-                        code: .decoding,
-                        message: "the stored assessment of \(pledge.publicID) cannot be read: its JSON does not have the fields this version stores, in their order")
-                }
+                // Copied only in the layout this version stores; anything else is parsed, as the daemon's
+                // document parses every summary (and what cannot be parsed fails both alike, naming the pledge).
                 let assessment: DashboardDocument.EntryAssessment =
-                    copiesStored ? .stored(stored.summary) : .summary(try reads.stored(for: pledge)!.summary)
+                    copiesStored && AssessmentSummary.hasStoredLayout(stored.summary.json)
+                    ? .stored(stored.summary) : .summary(try reads.stored(for: pledge)!.summary)
                 return (.shown(stored.burnUp, assessment), openAlerts)
             }
             let timeline = try reads.timeline(for: pledge)
