@@ -5,6 +5,16 @@ extension AssessmentSummary {
     /// As an evaluation stores it (`CompactJSON` writes the alternatives and the grade's reasons).
     public var compactJSON: String { CompactJSON.text(capacity: 1_024) { try $0.write(self) } }
 
+    /// A stored summary from its JSON text, whatever its layout: by `init(jsonText:)` (an export reads one
+    /// per pledge), or by `JSONDecoder` for whatever that does not read as the decoder would.
+    public init(storedJSON json: String) throws {
+        if let summary = AssessmentSummary(jsonText: json) {
+            self = summary
+        } else {
+            self = try JSONDecoder().decode(AssessmentSummary.self, from: Data(json.utf8))
+        }
+    }
+
     /// A stored summary read back from its JSON text (`jsonb::text`) by `JSONText`: an export reads one per
     /// pledge, and `JSONDecoder` took an eighth of it. nil for anything this does not read as the decoder
     /// would — a missing field, a number where a string belongs — and the caller asks the decoder.

@@ -174,9 +174,7 @@ public struct DashboardDocument: Sendable, Codable, Equatable {
         public func summary() throws -> AssessmentSummary {
             switch self {
             case .summary(let summary): return summary
-            case .stored(let stored):
-                if let summary = AssessmentSummary(jsonText: stored.json) { return summary }
-                return try JSONDecoder().decode(AssessmentSummary.self, from: Data(stored.json.utf8))
+            case .stored(let stored): return try AssessmentSummary(storedJSON: stored.json)
             }
         }
 

@@ -146,7 +146,7 @@ public struct DashboardBatch: Sendable {
     public func stored(for pledge: Pledge) throws -> AssessmentRepository.Stored? {
         guard let stored = rows[pledge.publicID]?.stored else { return nil }
         do {
-            return AssessmentRepository.Stored(summary: try AssessmentRepository.summary(stored: stored.json), inputs: stored.inputs)
+            return AssessmentRepository.Stored(summary: try AssessmentSummary(storedJSON: stored.json), inputs: stored.inputs)
         } catch {
             throw PostgresError(code: .decoding, message: "the stored assessment of \(pledge.publicID) cannot be read: \(error)")
         }

@@ -100,7 +100,7 @@ public struct AssessmentRepository {
             """)
         {
             let (id, json, inputs) = try row.decode((String, String, Int64?).self)
-            result[id] = Stored(summary: try Self.summary(stored: json), inputs: inputs)
+            result[id] = Stored(summary: try AssessmentSummary(storedJSON: json), inputs: inputs)
         }
         return result
     }
@@ -112,7 +112,7 @@ public struct AssessmentRepository {
             SELECT a.summary::text FROM assessment a JOIN pledge p ON p.id = a.pledge_id
             WHERE p.public_id = \(pledgeID) ORDER BY a.id DESC LIMIT \(limit)
             """
-        ).map { try Self.summary(stored: $0.decode(String.self, at: 0)) }
+        ).map { try AssessmentSummary(storedJSON: $0.decode(String.self, at: 0)) }
     }
 
     /// The latest status recorded for each pledge before this evaluation.
@@ -141,13 +141,6 @@ public struct AssessmentRepository {
             ids[publicID] = id
         }
         return ids
-    }
-
-    /// A stored summary from its `jsonb::text`: by `JSONText` (an export reads one per pledge), or by
-    /// `JSONDecoder` for whatever that does not read as the decoder would.
-    static func summary(stored json: String) throws -> AssessmentSummary {
-        if let summary = AssessmentSummary(jsonText: json) { return summary }
-        return try JSONDecoder().decode(AssessmentSummary.self, from: Data(json.utf8))
     }
 
     static func number(_ value: Double) -> String {
